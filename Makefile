@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make site` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test serve check report bench lint clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/python -m builder build --seeds seeds --docs docs
+	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python -m pagefind --site site --quiet
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+check: $(STAMP)
+	$(BIN)/python -m builder check
+
+report: $(STAMP)
+	$(BIN)/python -m builder report
+
+lint: $(STAMP)
+	$(BIN)/ruff check builder tests
+	$(BIN)/ruff format --check builder tests
+
+test: $(STAMP)
+	$(BIN)/ruff check builder tests
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf site docs/articles docs/entities docs/data docs/browse .cache
