@@ -1,0 +1,48 @@
+"""Command line: `python -m builder build | check`.
+
+Both print every problem in `path:line:col: severity[CODE]: message (hint)`
+form, then a one-line summary, and exit 1 when there is an error, so CI and
+`make site` refuse to publish a broken archive while a warning never blocks it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import CACHE_DIR, ROOT, build
+from .problems import has_errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m builder", description="Build the Arabic news archive.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("build", "read seeds and write pages into docs/"), ("check", "validate without writing")):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of seed files")
+        cmd.add_argument("--docs", type=Path, default=ROOT / "docs", help="MkDocs docs folder to write into")
+        cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        cmd.add_argument("--no-cache", action="store_true", help="re-extract every seed")
+        cmd.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
+        cmd.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+    args = parser.parse_args(argv)
+    if not args.seeds.is_dir():
+        print(f"{args.seeds}: error[S000]: seeds folder not found", file=sys.stderr)
+        return 2
+    result = build(
+        args.seeds,
+        args.docs,
+        cache_dir=None if args.no_cache else CACHE_DIR,
+        jobs=args.jobs,
+        write=args.command == "build",
+    )
+    for problem in result.problems:
+        if not args.quiet or problem.severity == "error":
+            print(problem.format(), file=sys.stderr)
+    print(result.summary())
+    return 1 if has_errors(result.problems, strict=args.strict) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

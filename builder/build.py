@@ -1,0 +1,211 @@
+"""The pipeline: read → parse → extract → link → render → write.
+
+Read and extract are per seed file, pure, and cached by the file's content
+hash (and the builder's own code), so a rebuild after one edited seed
+re-extracts only that seed; with many uncached seeds they run in a process
+pool on every core. Everything after extraction needs the whole archive
+(links go between files) and runs once, in memory, before anything is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import render
+from .data import articles_jsonl
+from .extract import extract_article
+from .link import link_teasers
+from .model import Article
+from .parse import split_articles
+from .problems import Problem, sorted_problems, warning
+from .sources import iter_sources, read_seed
+from .write import Output, WriteResult, atomic_write, write_output
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = ROOT / ".cache" / "extract"
+POOL_THRESHOLD = 64  # uncached seeds below this are faster in one process than with pool start-up
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    name: str
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    files: int
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    written: WriteResult | None = None
+    cached: int = 0
+
+    def summary(self) -> str:
+        errors = sum(p.severity == "error" for p in self.problems)
+        warnings = sum(p.severity == "warning" for p in self.problems)
+        line = (
+            f"{self.files} seed files ({self.cached} from cache), {len(self.articles)} articles, "
+            f"{warnings} warnings, {errors} errors"
+        )
+        if self.written is not None:
+            line += (
+                f"; {len(self.written.written)} pages written, {self.written.unchanged} unchanged, "
+                f"{len(self.written.removed)} removed"
+            )
+        return line
+
+
+def process_seed(path: Path, name: str) -> SeedResult:
+    """One seed file to its articles: pure apart from reading the file."""
+    source, problems = read_seed(path, name)
+    if source is None:
+        return SeedResult(name, (), tuple(problems))
+    articles: list[Article] = []
+    for raw in split_articles(source.path, source.text):
+        article, found = extract_article(raw)
+        problems.extend(found)
+        if article.paragraphs or article.title:
+            articles.append(article)
+    if not articles:
+        problems.append(warning(name, 1, "S011", "no article found in this file", "check that it is a news dump"))
+    return SeedResult(name, tuple(articles), tuple(problems))
+
+
+def _code_version() -> str:
+    digest = hashlib.sha256()
+    for module in sorted((ROOT / "builder").glob("*.py")):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_key(path: Path, name: str, version: str) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(version.encode() + b"\0" + name.encode() + b"\0" + raw).hexdigest()
+
+
+def _process_pair(pair: tuple[Path, str]) -> SeedResult:
+    return process_seed(*pair)
+
+
+def read_seeds(
+    seeds_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | None = None
+) -> tuple[list[SeedResult], int]:
+    """Every seed's articles, from the cache when its bytes and the builder are unchanged."""
+    pairs = list(iter_sources(seeds_dir))
+    version = _code_version()
+    results: dict[str, SeedResult] = {}
+    todo: list[tuple[Path, str, str | None]] = []
+    cached = 0
+    for path, name in pairs:
+        key = _cache_key(path, name, version) if cache_dir else None
+        hit = _cache_get(cache_dir, key) if cache_dir and key else None
+        if hit is not None:
+            results[name] = hit
+            cached += 1
+        else:
+            todo.append((path, name, key))
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if len(todo) >= POOL_THRESHOLD and jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            fresh = list(pool.map(_process_pair, [(p, n) for p, n, _ in todo], chunksize=32))
+    else:
+        fresh = [process_seed(p, n) for p, n, _ in todo]
+    for (_, name, key), result in zip(todo, fresh, strict=True):
+        results[name] = result
+        if cache_dir and key:
+            _cache_put(cache_dir, key, result)
+    return [results[name] for _, name in pairs], cached
+
+
+def _cache_get(cache_dir: Path, key: str) -> SeedResult | None:
+    try:
+        with (cache_dir / key[:2] / key).open("rb") as handle:
+            value = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        return None
+    return value if isinstance(value, SeedResult) else None
+
+
+def _cache_put(cache_dir: Path, key: str, result: SeedResult) -> None:
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        atomic_write(cache_dir / key[:2] / key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def dedupe(articles: Iterable[Article]) -> tuple[tuple[Article, ...], list[Problem]]:
+    """One article per id: two scrapes of one story keep the fuller copy, and say so."""
+    kept: dict[str, Article] = {}
+    problems: list[Problem] = []
+    for article in articles:
+        other = kept.get(article.id)
+        if other is None:
+            kept[article.id] = article
+            continue
+        longer, shorter = sorted((other, article), key=lambda a: (-sum(len(p) for p in a.paragraphs), a.source, a.line))
+        kept[article.id] = longer
+        problems.append(
+            warning(
+                shorter.source,
+                shorter.line,
+                "S012",
+                f"same article as {longer.source}:{longer.line} (id {longer.id}); the fuller copy is kept",
+                "remove the duplicate seed if it is one",
+            )
+        )
+    return tuple(kept.values()), problems
+
+
+def archive_order(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """Newest first, unknown dates last; ties broken by title then id so order never flickers."""
+    dated = sorted((a for a in articles if a.date), key=lambda a: (a.title, a.id))
+    dated.sort(key=lambda a: a.date or "", reverse=True)
+    undated = sorted((a for a in articles if not a.date), key=lambda a: (a.earliest_date or "", a.title, a.id))
+    undated.sort(key=lambda a: a.earliest_date or "", reverse=True)
+    return tuple(dated + undated)
+
+
+def assemble(seeds_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | None = None) -> BuildResult:
+    """Read and link the whole archive, without writing anything."""
+    seeds, cached = read_seeds(seeds_dir, cache_dir, jobs)
+    problems: list[Problem] = [p for s in seeds for p in s.problems]
+    articles, dupes = dedupe(a for s in seeds for a in s.articles)
+    problems.extend(dupes)
+    articles = archive_order(link_teasers(articles))
+    return BuildResult(files=len(seeds), articles=articles, problems=tuple(sorted_problems(problems)), cached=cached)
+
+
+def render_site(result: BuildResult) -> Output:
+    output = Output()
+    by_id = {a.id: a for a in result.articles}
+    for article in result.articles:
+        output.add(f"articles/{article.id}.md", render.render_article(article, by_id))
+    output.add("index.md", render.render_page("home.md.j2", "", articles=result.articles))
+    output.add("data/articles.jsonl", articles_jsonl(result.articles))
+    return output
+
+
+def build(
+    seeds_dir: Path, docs_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | None = None, write: bool = True
+) -> BuildResult:
+    result = assemble(seeds_dir, cache_dir, jobs)
+    if not write:
+        return result
+    written = write_output(render_site(result), docs_dir)
+    return BuildResult(
+        files=result.files,
+        articles=result.articles,
+        problems=result.problems,
+        written=written,
+        cached=result.cached,
+    )

@@ -1,0 +1,290 @@
+"""Seed text -> raw articles: where each article starts and what each line is.
+
+A scraped news page has a recognisable shape, whatever the outlet:
+
+    title                      <- title-like line
+    deck                       <- optional sub-headline
+    caption (credit)           <- photo caption ending in a credit in parentheses
+    caption (credit)           <- the same caption again (scraper debris)
+    TT                         <- page chrome (debris)
+    title                      <- the title again: this repeat marks a page header
+    caption (credit) ×2
+    body lines …               <- paragraphs, short heading lines, in-body captions
+    مقالات ذات صلة             <- related-articles block: teasers closed by bylines
+    teaser lines … «الشرق الأوسط» (واشنطن)
+
+A file may hold several such pages, or header lines (` date 2025-09-16`), or
+just paragraphs with no title. This module finds article boundaries and the
+role of each line; `extract` turns roles into metadata. Nothing is dropped
+here without being recorded in `RawArticle.dropped` with the reason, so a test
+can prove that every line of the seed is accounted for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import patterns as P
+from .normalize import normalize
+
+_CREDITS = frozenset(normalize(c) for c in P.CREDIT_WORDS)
+_CREDIT_PREFIXES = tuple(normalize(c) for c in P.CREDIT_PREFIXES)
+_RELATED = frozenset(normalize(m).strip(" :") for m in P.RELATED_MARKERS)
+_DEBRIS = frozenset(P.DEBRIS_LINES)
+
+
+@dataclass(frozen=True)
+class Line:
+    no: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    source: str
+    line: int
+    headers: tuple[tuple[str, str, int], ...]
+    title: Line | None
+    deck: tuple[Line, ...]
+    lead_captions: tuple[Line, ...]
+    body: tuple[Line, ...]
+    related: tuple[Line, ...]
+    dropped: tuple[tuple[Line, str], ...]
+
+
+@dataclass
+class _Draft:
+    """Mutable only while one article is being assembled inside `split_articles`."""
+
+    headers: list[tuple[str, str, int]] = field(default_factory=list)
+    title: Line | None = None
+    deck: list[Line] = field(default_factory=list)
+    lead_captions: list[Line] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    related: list[Line] = field(default_factory=list)
+    dropped: list[tuple[Line, str]] = field(default_factory=list)
+    in_related: bool = False
+
+    def has_content(self) -> bool:
+        return bool(self.title or self.body or self.related or self.lead_captions)
+
+    def freeze(self, source: str) -> RawArticle:
+        first = [ln.no for ln in [self.title, *self.deck, *self.lead_captions, *self.body, *self.related] if ln]
+        first += [no for _, _, no in self.headers]
+        return RawArticle(
+            source=source,
+            line=min(first) if first else 1,
+            headers=tuple(self.headers),
+            title=self.title,
+            deck=tuple(self.deck),
+            lead_captions=tuple(self.lead_captions),
+            body=tuple(self.body),
+            related=tuple(self.related),
+            dropped=tuple(self.dropped),
+        )
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def split_caption(text: str) -> tuple[str, str] | None:
+    """(caption, credit) when the line ends in a photo credit in parentheses, else None."""
+    stripped = text.rstrip()
+    if not stripped.endswith(")"):
+        return None
+    open_at = stripped.rfind("(")
+    if open_at <= 0:
+        return None
+    credit = stripped[open_at + 1 : -1].strip()
+    caption = stripped[:open_at].rstrip()
+    if not caption or not credit or word_count(credit) > P.CREDIT_MAX_WORDS:
+        return None
+    if word_count(caption) > P.CAPTION_MAX_WORDS:
+        return None
+    if caption[-1] in ".!?؟:" and not caption.endswith("..."):
+        return None  # a sentence followed by an agency sign-off, not a caption
+    if not is_credit(credit):
+        return None
+    return caption, credit
+
+
+def is_credit(credit: str) -> bool:
+    parts = [p.strip() for p in _split_credit_parts(normalize(credit)) if p.strip()]
+    return bool(parts) and all(p in _CREDITS or p.startswith(_CREDIT_PREFIXES) for p in parts)
+
+
+def _split_credit_parts(credit: str) -> list[str]:
+    for sep in (" - ", " – ", "/", "،", ",", " + ", "|"):
+        credit = credit.replace(sep, "\n")
+    return credit.split("\n")
+
+
+def is_caption(text: str) -> bool:
+    return split_caption(text) is not None
+
+
+def is_debris(text: str) -> bool:
+    return text.strip() in _DEBRIS
+
+
+def is_related_marker(text: str) -> bool:
+    return normalize(text).strip(" :.-") in _RELATED
+
+
+def is_byline(text: str) -> bool:
+    if word_count(text) > P.BYLINE_MAX_WORDS:
+        return False
+    return any(rx.match(text) for rx in (P.BYLINE_OUTLET_CITY, P.BYLINE_NAME_CITY, P.BYLINE_CITY_OUTLET))
+
+
+def is_title_like(text: str) -> bool:
+    return (
+        0 < word_count(text) <= P.TITLE_MAX_WORDS
+        and text[-1] not in P.TITLE_SENTENCE_END
+        and not is_caption(text)
+        and not is_debris(text)
+        and not is_related_marker(text)
+        and not is_byline(text)
+    )
+
+
+def split_articles(source: str, text: str) -> list[RawArticle]:
+    """Find the articles of one seed file, each with its lines by role."""
+    lines = [Line(no, raw.strip()) for no, raw in enumerate(text.split("\n"), start=1)]
+    content = [ln for ln in lines if ln.text]
+    articles: list[RawArticle] = []
+    draft = _Draft()
+
+    def finish() -> None:
+        nonlocal draft
+        if draft.has_content():
+            articles.append(draft.freeze(source))
+            draft = _Draft()
+
+    i = 0
+    while i < len(content):
+        line = content[i]
+        header = _header(line)
+        if header is not None:
+            key, value, rest = header
+            if draft.has_content():
+                finish()
+            draft.headers.append((key, value, line.no))
+            if rest:
+                content[i] = Line(line.no, rest)  # « date 2025-09-16 first paragraph…»
+                continue
+            i += 1
+            continue
+        block = _page_header(content, i, strict=draft.in_related)
+        if block is not None:
+            if draft.has_content():
+                finish()
+            title, deck, captions, dropped, end = block
+            draft.title, draft.deck, draft.lead_captions = title, deck, captions
+            draft.dropped.extend(dropped)
+            i = end
+            continue
+        if is_debris(line.text):
+            draft.dropped.append((line, "debris"))
+            i += 1
+            continue
+        if not draft.in_related and is_related_marker(line.text):
+            draft.in_related = True
+            draft.dropped.append((line, "related-marker"))
+            i += 1
+            continue
+        if draft.in_related:
+            if _teaser_closes(content, i):
+                draft.related.append(line)
+                i += 1
+                continue
+            finish()  # lines no byline closes: a new article follows the teasers
+        if not draft.has_content() and draft.title is None and is_title_like(line.text):
+            nxt = content[i + 1] if i + 1 < len(content) else None
+            if nxt is not None and not is_byline(line.text):
+                draft.title = line
+                i += 1
+                continue
+        draft.body.append(line)
+        i += 1
+    finish()
+    return articles
+
+
+def _header(line: Line) -> tuple[str, str, str] | None:
+    m = P.HEADER.match(line.text)
+    if not m:
+        return None
+    key, value = m.group("key").lower(), m.group("value").strip()
+    if key == "date":
+        d = P.HEADER_DATE.match(value)
+        if not d:
+            return None  # «date» followed by prose is prose
+        return key, d.group("date"), d.group("rest").strip()
+    if line.text != line.text.lstrip() or ":" in line.text[: len(key) + 3]:
+        return key, value, ""  # other keys only in an explicit header shape: « key value» or «key: value»
+    return None
+
+
+def _page_header(
+    content: list[Line], i: int, strict: bool = False
+) -> tuple[Line, list[Line], list[Line], list[tuple[Line, str]], int] | None:
+    """Recognise title / deck / captions / debris / title-again at content[i].
+
+    `strict` (inside a teaser block) also asks for page debris or a repeated
+    caption, because a teaser repeats its own title around its photo too.
+    """
+    title = content[i]
+    if not is_title_like(title.text):
+        return None
+    deck: list[Line] = []
+    captions: list[Line] = []
+    dropped: list[tuple[Line, str]] = []
+    saw_debris = False
+    j = i + 1
+    limit = min(len(content), i + 1 + P.REPEAT_WINDOW)
+    repeat_at = None
+    while j < limit:
+        ln = content[j]
+        if ln.text == title.text:
+            repeat_at = j
+            break
+        if is_debris(ln.text):
+            saw_debris = True
+            dropped.append((ln, "debris"))
+        elif is_caption(ln.text):
+            if any(c.text == ln.text for c in captions):
+                dropped.append((ln, "repeated caption"))
+            else:
+                captions.append(ln)
+        elif not captions and not saw_debris and len(deck) < 2 and not is_byline(ln.text):
+            deck.append(ln)
+        else:
+            break
+        j += 1
+    if repeat_at is None:
+        if not (captions and saw_debris):
+            return None
+        return title, deck, captions, dropped, j
+    if strict and not (saw_debris or dropped):
+        return None
+    dropped.append((content[repeat_at], "repeated title"))
+    j = repeat_at + 1
+    while j < len(content):
+        ln = content[j]
+        if is_debris(ln.text):
+            dropped.append((ln, "debris"))
+        elif any(c.text == ln.text for c in captions):
+            dropped.append((ln, "repeated caption"))
+        elif not captions and is_caption(ln.text):
+            captions.append(ln)  # caption shown only after the repeated title
+        else:
+            break
+        j += 1
+    return title, deck, captions, dropped, j
+
+
+def _teaser_closes(content: list[Line], i: int, window: int = 6) -> bool:
+    """A teaser line is followed, within a few lines, by the byline that closes its teaser."""
+    return any(is_byline(ln.text) for ln in content[i : i + window])

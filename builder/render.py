@@ -1,0 +1,161 @@
+"""Jinja2 environment and page rendering: articles and lists become Markdown.
+
+Seed and annotation text is untrusted: it may hold `<script>`, Markdown links,
+`{{ }}` or front-matter fences. The environment autoescapes every value, and
+the templates put body text inside raw HTML blocks, which Python-Markdown
+passes through without parsing Markdown in them; the few values that must sit
+in Markdown context (the h1, h2 headings) go through `md_inline`, which also
+escapes Markdown's punctuation. So seed text can only ever render as text.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import get_month_names
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .model import Article, Span
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Exactly Python-Markdown's backslash-escapable characters: escaping any other shows the backslash.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+DATE_SOURCE_LABELS = {
+    "header": "سطر الترويسة في الملف",
+    "caption": "تعليق صورة",
+    "byline": "سطر التوقيع",
+    "teasers": "توقيعات المقالات ذات الصلة في الصفحة نفسها",
+    "annotation": "تصحيح تحريري",
+}
+
+
+@lru_cache(maxsize=4)
+def environment(templates: Path = TEMPLATES) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=select_autoescape(default=True, default_for_string=True, enabled_extensions=("j2", "html", "md")),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md_inline"] = md_inline
+    env.filters["yaml_str"] = yaml_str
+    env.filters["arabic_date"] = arabic_date
+    env.filters["provenance"] = provenance
+    env.globals["rel"] = rel
+    return env
+
+
+def md_inline(text: str) -> Markup:
+    """Text for a Markdown context (a heading line): HTML-escaped, Markdown punctuation backslashed."""
+    one_line = " ".join(str(text).split())
+    escaped = str(escape(one_line))
+    # After HTML escaping, `&` starts an entity we produced: leave those alone.
+    out = re.sub(
+        r"(&(?:amp|lt|gt|quot|#39);)|" + _MD_SPECIAL.pattern, lambda m: m.group(1) or "\\" + m.group(2), escaped
+    )
+    return Markup(out)
+
+
+def yaml_str(text: str) -> Markup:
+    """A YAML scalar for front matter: JSON strings are valid YAML and cannot break out of the line."""
+    return Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
+
+
+@lru_cache(maxsize=1)
+def _months() -> dict[int, str]:
+    return dict(get_month_names("wide", locale="ar"))
+
+
+def arabic_date(iso: str | None) -> str:
+    """16 سبتمبر 2025, with the Western digits the seeds use; CLDR (Babel) gives the month names."""
+    if not iso:
+        return ""
+    d = date.fromisoformat(iso)
+    return f"{d.day} {_months()[d.month]} {d.year}"
+
+
+def provenance(source: str | None) -> str:
+    """'header:1' -> 'سطر الترويسة في الملف، السطر 1'."""
+    if not source:
+        return ""
+    kind, _, line = source.partition(":")
+    label = DATE_SOURCE_LABELS.get(kind, kind)
+    return f"{label}، السطر {line}" if line else label
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two site URLs (directory style), valid on any host or sub-path."""
+    from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    target = posixpath.relpath("/" + to_url, "/" + from_dir)
+    if to_url.endswith("/") and not target.endswith("/"):
+        target += "/"
+    return "./" if target == "./" or target == "." else target
+
+
+def inline_html(text: str, spans: Sequence[Span]) -> Markup:
+    """Escaped text with spans wrapped around their characters; overlapping spans never cross.
+
+    Spans that nest are nested; of two that cross, the one with lower
+    priority (then the later one) is left out rather than producing broken HTML.
+    """
+    chosen: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-s.priority, s.start, -(s.end - s.start))):
+        if not (0 <= span.start < span.end <= len(text)):
+            continue
+        if all(_nested_or_apart(span, other) for other in chosen):
+            chosen.append(span)
+    if not chosen:
+        return Markup(escape(text))
+    opens: dict[int, list[Span]] = {}
+    closes: dict[int, list[Span]] = {}
+    for span in chosen:
+        opens.setdefault(span.start, []).append(span)
+        closes.setdefault(span.end, []).append(span)
+    out: list[str] = []
+    last = 0
+    for i in sorted(set(opens) | set(closes)):
+        out.append(str(escape(text[last:i])))
+        last = i
+        for span in sorted(closes.get(i, []), key=lambda s: s.start, reverse=True):
+            out.append(span.close_tag)
+        for span in sorted(opens.get(i, []), key=lambda s: -(s.end - s.start)):
+            out.append(span.open_tag)
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+def _nested_or_apart(a: Span, b: Span) -> bool:
+    apart = a.end <= b.start or b.end <= a.start
+    nested = (a.start >= b.start and a.end <= b.end) or (b.start >= a.start and b.end <= a.end)
+    return apart or nested
+
+
+def render_article(
+    article: Article,
+    by_id: dict[str, Article],
+    spans: Sequence[Sequence[Span]] = (),
+    templates: Path = TEMPLATES,
+    **context: object,
+) -> str:
+    paragraphs = article.paragraphs
+    per_paragraph = list(spans) + [()] * (len(paragraphs) - len(spans))
+    html = [inline_html(text, per_paragraph[i]) for i, text in enumerate(paragraphs)]
+    return (
+        environment(templates)
+        .get_template("article.md.j2")
+        .render(a=article, by_id=by_id, page_url=article.url, paragraphs_html=html, **context)
+    )
+
+
+def render_page(template: str, page_url: str, templates: Path = TEMPLATES, **context: object) -> str:
+    return environment(templates).get_template(template).render(page_url=page_url, **context)
