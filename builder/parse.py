@@ -133,7 +133,8 @@ def is_related_marker(text: str) -> bool:
 
 
 def is_byline(text: str) -> bool:
-    if word_count(text) > P.BYLINE_MAX_WORDS:
+    """«Outlet» (City), Name (City), City: «Outlet» — but a photo credit in parentheses is no city."""
+    if word_count(text) > P.BYLINE_MAX_WORDS or is_caption(text):
         return False
     return any(rx.match(text) for rx in (P.BYLINE_OUTLET_CITY, P.BYLINE_NAME_CITY, P.BYLINE_CITY_OUTLET))
 

@@ -1,0 +1,110 @@
+"""Hand-written page shapes beyond the two seeds: the rules, not the files."""
+
+from __future__ import annotations
+
+from builder.extract import derive_title, earliest_date, extract_article, parse_byline
+from builder.model import Caption
+from builder.parse import is_byline, is_caption, split_articles, split_caption
+
+
+def articles(text: str):
+    return [extract_article(raw)[0] for raw in split_articles("seeds/t.txt", text)]
+
+
+def test_credit_shapes():
+    assert split_caption("جنود في الشارع (أ.ف.ب)") == ("جنود في الشارع", "أ.ف.ب")
+    assert split_caption("جنود في الشارع (أرشيفية - رويترز)") == ("جنود في الشارع", "أرشيفية - رويترز")
+    assert split_caption("صورة من الحدث... 31 أكتوبر 2025 (رويترز)") == ("صورة من الحدث... 31 أكتوبر 2025", "رويترز")
+    assert split_caption("لقطة من الفيديو (حساب الجيش على إكس)") == ("لقطة من الفيديو", "حساب الجيش على إكس")
+    # An aside in parentheses is not a credit; a sentence signed by an agency is not a caption.
+    assert not is_caption("قال عضو المجلس الوطني الانتقالي (الهيئة التشريعية الانتقالية في مالي)")
+    assert not is_caption("وقال المسؤول إن الوضع هادئ. (رويترز)")
+    assert not is_caption("(أ.ف.ب)")
+
+
+def test_byline_shapes():
+    assert is_byline("«الشرق الأوسط» (واشنطن)")
+    assert parse_byline("«الشرق الأوسط» (واشنطن)") == ("الشرق الأوسط", "واشنطن", None)
+    assert parse_byline("سعيد عبد الرازق (أنقرة)") == (None, "أنقرة", "سعيد عبد الرازق")
+    assert parse_byline("باماكو: «الشرق الأوسط»") == ("الشرق الأوسط", "باماكو", None)
+    assert not is_byline("وقال المتحدث باسم الشرطة في بيان رسمي أمس (رويترز)")
+
+
+def test_several_articles_with_headers_and_no_repeated_titles():
+    text = (
+        " date 2025-01-05\nعنوان المقال الأول\n\nفقرة أولى من المقال الأول.\n\n"
+        " date 2025-02-07\nعنوان المقال الثاني\n\nفقرة أولى من المقال الثاني.\n"
+    )
+    got = articles(text)
+    assert [(a.title, a.date, a.date_source) for a in got] == [
+        ("عنوان المقال الأول", "2025-01-05", "header:1"),
+        ("عنوان المقال الثاني", "2025-02-07", "header:6"),
+    ]
+    assert got[1].paragraphs == ("فقرة أولى من المقال الثاني.",)
+
+
+def test_invalid_header_date_is_reported_not_guessed():
+    raws = split_articles("seeds/t.txt", " date 2025-02-31\nعنوان\n\nفقرة من المقال.\n")
+    article, problems = extract_article(raws[0])
+    assert article.date is None
+    assert [p.code for p in problems] == ["S014"]
+
+
+def test_outlet_and_dateline_headers():
+    (a,) = articles("outlet: وكالة الأنباء\ndateline: نيامي\nعنوان الخبر\n\nنص الخبر كاملا هنا.\n")
+    assert (a.outlet, a.outlet_source, a.dateline) == ("وكالة الأنباء", "header:1", "نيامي")
+
+
+def test_byline_at_the_top_of_the_body():
+    text = "عنوان الخبر هنا\n\n«الشرق الأوسط» (باماكو)\n\nقال مسؤولون إن الهجوم وقع فجرا.\n"
+    (a,) = articles(text)
+    assert (a.outlet, a.dateline, a.outlet_source) == ("الشرق الأوسط", "باماكو", "byline:3")
+    assert a.paragraphs == ("قال مسؤولون إن الهجوم وقع فجرا.",)
+
+
+def test_teasers_followed_by_an_article_without_a_page_header():
+    text = (
+        "عنوان أول\n\nفقرة المقال الأول كاملة.\n\nمقالات ذات صلة\n\n"
+        "أفريقيا صورة الخبر (أ.ف.ب)\n\nعنوان الخبر المرتبط\n\nملخص الخبر المرتبط…\n\n«الشرق الأوسط» (داكار)\n\n"
+        "عنوان مقال ثان مستقل\n\nفقرة أولى طويلة من المقال الثاني لا علاقة لها بالروابط.\n\nفقرة ثانية.\n"
+    )
+    first, second = articles(text)
+    assert [t.title for t in first.teasers] == ["عنوان الخبر المرتبط"]
+    assert first.teasers[0].section == "أفريقيا"
+    assert second.title == "عنوان مقال ثان مستقل"
+    assert len(second.paragraphs) == 2
+
+
+def test_a_heading_needs_text_after_it_and_no_final_punctuation():
+    text = "عنوان\n\nفقرة أولى.\n\nعنوان فرعي\n\nفقرة ثانية.\n\nسطر أخير قصير"
+    (a,) = articles(text)
+    assert a.headings == ("عنوان فرعي",)
+    assert a.paragraphs[-1] == "سطر أخير قصير"
+
+
+def test_consecutive_duplicate_paragraph_is_kept_once():
+    (a,) = articles("عنوان\n\nفقرة مكررة من الكاشط.\nفقرة مكررة من الكاشط.\n\nفقرة أخرى.\n")
+    assert a.paragraphs == ("فقرة مكررة من الكاشط.", "فقرة أخرى.")
+
+
+def test_derived_title_is_the_first_clause():
+    assert derive_title("شاركت واشنطن معلومات مع باماكو، ساهمت في توجيه ضربات.") == "شاركت واشنطن معلومات مع باماكو"
+    long = " ".join(["كلمة"] * 30) + "."
+    assert derive_title(long).endswith("…") and len(derive_title(long).split()) == 12
+
+
+def test_earliest_date_needs_a_year_and_takes_the_newest_photo():
+    caps = [
+        Caption("مقاتلون من «حركة 23 مارس» المتمردة", "أ.ف.ب", 3),
+        Caption("دورية في أغسطس 2020", "أ.ب", 9),
+        Caption("مظاهرة... 22 سبتمبر 2020", "أ.ب", 12),
+        Caption("في الذكرى عام 2019", "أ.ب", 14),
+    ]
+    assert earliest_date(caps) == ("2020-09-22", "caption:12")
+    assert earliest_date(caps[:1]) == (None, None)
+    assert earliest_date([Caption("اجتماع في تموز 2024", None, 1)]) == ("2024-07-01", "caption:1")
+
+
+def test_file_of_plain_paragraphs_gets_a_derived_title():
+    (a,) = articles("هذه فقرة طويلة بلا عنوان تبدأ بها المادة، وتستمر.\n\nفقرة ثانية.\n")
+    assert a.title_derived and a.title == "هذه فقرة طويلة بلا عنوان تبدأ بها المادة"
