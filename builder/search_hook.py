@@ -1,0 +1,129 @@
+"""MkDocs hook: make every article and entity page findable the way readers type.
+
+Pagefind indexes the built HTML with its own Arabic (Snowball) stemmer, which
+folds hamza forms and diacritics but not clitic chains (وبالقاعدة), alef
+maqsura/ta marbuta everywhere, or an entity's other spellings. The search box
+sends Pagefind the clitic-free *cores* of the reader's words, folded by
+`builder.normalize` (in the browser, through the generated tables). So each
+page carries, inside its indexed region, the cores of its own words and the
+registered spellings of the entities it names, in an attribute Pagefind
+indexes (`data-pagefind-index-attrs`): invisible, never read aloud, and never
+a change to the text readers see. A "⁂" separates them from the page text in
+Pagefind's stored content, so the search box shows only the real text.
+
+Only articles and entity pages are indexed (`data-pagefind-body`); the home
+page and listings would otherwise match every query. `mkdocs serve` also runs
+Pagefind after each build, so search works there as on the published site.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from builder.normalize import core, normalize  # noqa: E402
+from builder.search_assets import search_words  # noqa: E402
+
+log = logging.getLogger("mkdocs.search")
+SEPARATOR = "⁂"
+PLACEHOLDER = "<!--archive-search-terms-->"
+_TAG = re.compile(r"<[^>]+>")
+_RAW_WORD = re.compile(r"[\w\u0600-\u06FF]+")
+_ENTITY_HREF = re.compile(r'href="([^"#?]*entities/[^"#?]+/)"')
+
+_state: dict[str, object] = {"command": "build", "names": {}, "pending": {}}
+
+
+def page_kind(url: str) -> str | None:
+    """'article', 'entity' or None (not indexed) for a page URL like 'articles/a-1/'."""
+    parts = [p for p in url.split("/") if p]
+    if len(parts) == 2 and parts[0] == "articles":
+        return "article"
+    if len(parts) >= 3 and parts[0] == "entities":
+        return "entity"
+    return None
+
+
+def html_text(fragment: str) -> str:
+    return html.unescape(_TAG.sub(" ", fragment))
+
+
+def matching_terms(text: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """Cores of the words of `text` and of `extra` spellings that Pagefind would not index by itself.
+
+    A core equal to a word already in the text is left out: Pagefind indexes
+    the text. Order is first appearance, so the output is deterministic.
+    """
+    present = set(_RAW_WORD.findall(text.lower()))
+    seen: dict[str, None] = {}
+    for source in (text, *extra):
+        for word in search_words(source):
+            for form in (word, core(word)) if source is not text else (core(word),):
+                if form not in present:
+                    seen.setdefault(form, None)
+    return list(seen)
+
+
+def on_startup(command: str, **_: object) -> None:
+    _state["command"] = command
+
+
+def on_pre_build(config, **_: object) -> None:
+    _state["names"] = {}
+    _state["pending"] = {}
+
+
+def on_page_content(content: str, page, config, files, **_: object) -> str:
+    kind = page_kind(page.url)
+    if kind is None:
+        return content
+    meta = page.meta or {}
+    names = tuple(str(n) for n in (meta.get("aliases") or ()) if n)
+    title = str(meta.get("title") or page.title or "")
+    text = html_text(content)
+    if kind == "entity":
+        _state["names"][page.url] = (title, *names)  # type: ignore[index]
+    links = tuple(posixpath.normpath(posixpath.join(page.url, h)) + "/" for h in _ENTITY_HREF.findall(content))
+    _state["pending"][page.url] = (text, names, links)  # type: ignore[index]
+    filters = f'<span data-pagefind-filter="kind:{kind}" data-pagefind-meta="kind:{kind}"></span>'
+    if kind == "entity":
+        spelled = " ".join(normalize(n) for n in (title, *names))
+        filters += f'<span data-pagefind-meta="names:{html.escape(spelled)}"></span>'
+    return f'<div class="archive-search-body" data-pagefind-body>{content}{filters}{PLACEHOLDER}</div>'
+
+
+def on_post_page(output: str, page, config, **_: object) -> str:
+    pending = _state["pending"].get(page.url)  # type: ignore[attr-defined]
+    if pending is None or PLACEHOLDER not in output:
+        return output
+    text, names, links = pending
+    extra = list(names)
+    for target in links:  # every spelling of each entity the page links to
+        extra.extend(_state["names"].get(target, ()))  # type: ignore[attr-defined]
+    terms = " ".join([SEPARATOR, *matching_terms(text, tuple(extra))])
+    span = f'<span data-pagefind-index-attrs="data-terms" data-terms="{html.escape(terms)}"></span>'
+    return output.replace(PLACEHOLDER, span, 1)
+
+
+def on_post_build(config, **_: object) -> None:
+    if _state["command"] != "serve":
+        return  # `make site` runs Pagefind itself, after `mkdocs build`
+    done = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", config["site_dir"], "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        log.error("pagefind failed: %s", done.stderr.strip() or done.stdout.strip())
+    else:
+        log.info("search index rebuilt with pagefind")

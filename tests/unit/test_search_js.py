@@ -1,0 +1,95 @@
+"""The browser folds queries exactly as Python folds the indexed pages.
+
+Runs docs/assets/javascripts/search-normalize.js (with the tables the build
+generates from builder/normalize.py) in node on the same strings as
+builder.normalize, and compares every function's output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from builder import normalize as N
+from builder.search_assets import query_cores, search_words, tables_js
+
+ROOT = Path(__file__).resolve().parents[2]
+JS = ROOT / "docs" / "assets" / "javascripts" / "search-normalize.js"
+NODE = shutil.which("node")
+
+CASES = [
+    "هل تتدخل الولايات المتحدة «عسكرياً» لصد «القاعدة» في مالي؟",
+    "وبالقاعدة وللمسلحين فالأمم كالجيش والإرهاب",
+    "مُوسَى آغْ أشاراتومان / موسى أغ أشاراتومان",
+    "رودي عطا الله، رودولف عطاالله (الخارجية الأميركية)",
+    "إسـلام آباد أحمد مؤسسة رئيس مستشفى ی ک گ ڤ پ چ ۀ ھ",
+    "٢٠٢٥-٠٩-١٦ و۱۲۳ 23 مارس",
+    "ﻟﺍ ﷲ ﻻ presentation ﺑﺴﻢ",
+    "a\u202eb\u200bc\u00a0d\ufeffe\u200d\u061c",
+    "Reuters AFP İstanbul ÀÉÎ snake_case x1c\x1cy",
+    "ـــقــاعـــدة",
+    "للتنمية لل للا بب وو ال الب",
+    "",
+]
+
+
+def _seed_lines() -> list[str]:
+    lines: list[str] = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        lines.extend(line for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return lines[:400]
+
+
+def _run_node(tmp_path: Path, texts: list[str]) -> list[dict]:
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    (tmp_path / "search-tables.js").write_text(tables_js(), encoding="utf-8")
+    shutil.copy(JS, tmp_path / "search-normalize.js")
+    (tmp_path / "run.js").write_text(
+        """
+import * as N from "./search-normalize.js";
+import { readFileSync } from "node:fs";
+const texts = JSON.parse(readFileSync(0, "utf8"));
+const out = texts.map((t) => {
+  const [norm, map] = N.normalizeWithMap(t);
+  const ws = N.words(t);
+  return { norm, map, words: ws, stems: ws.map(N.cliticStems), cores: ws.map(N.core),
+           search: N.searchWords(t), query: N.queryCores(t) };
+});
+process.stdout.write(JSON.stringify(out));
+""",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [NODE, "run.js"], cwd=tmp_path, input=json.dumps(texts), capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(NODE is None, reason="node not installed")
+def test_js_normaliser_matches_python(tmp_path: Path) -> None:
+    texts = CASES + _seed_lines()
+    results = _run_node(tmp_path, texts)
+    assert len(results) == len(texts)
+    for text, js in zip(texts, results, strict=True):
+        norm, index = N.normalize_with_map(text)
+        assert js["norm"] == norm, text
+        if all(ord(c) < 0x10000 for c in text):  # JS indexes UTF-16 units, Python code points
+            assert tuple(js["map"]) == index, text
+        ws = N.words(text)
+        assert js["words"] == ws, text
+        assert [tuple(s) for s in js["stems"]] == [N.clitic_stems(w) for w in ws], text
+        assert js["cores"] == [N.core(w) for w in ws], text
+        assert js["search"] == search_words(text), text
+        assert js["query"] == query_cores(text), text
+
+
+def test_tables_are_generated_from_normalize() -> None:
+    text = tables_js()
+    body = json.loads(text.split("export default ", 1)[1].rstrip().rstrip(";"))
+    assert body["folds"]["ة"] == "ه" and body["folds"]["ى"] == "ي"
+    assert set(body["drop"]) == set(N.DIACRITICS | {N.TATWEEL} | N.SPOOFING_CONTROLS)
+    assert tables_js() == text  # deterministic

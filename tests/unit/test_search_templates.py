@@ -1,0 +1,43 @@
+"""The search partials and the hook that prepares pages for Pagefind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import material
+
+from builder.search_hook import SEPARATOR, matching_terms, page_kind
+
+ROOT = Path(__file__).resolve().parents[2]
+OURS = ROOT / "templates" / "overrides" / "partials" / "header.html"
+THEIRS = Path(material.__file__).parent / "templates" / "partials" / "header.html"
+
+
+def test_header_is_materials_apart_from_the_search_box() -> None:
+    """On a Material upgrade this fails: copy the new header.html and redo the one change."""
+    ours = OURS.read_text(encoding="utf-8").split("-#}\n", 1)[1]
+    theirs = THEIRS.read_text(encoding="utf-8").split("-#}\n", 1)[1]
+    start = theirs.index('    {% if "material/search" in config.plugins %}')
+    end = theirs.index("    {% if config.repo_url %}")
+    assert ours.startswith(theirs[:start])
+    assert ours.endswith(theirs[end:])
+    assert '{% include "partials/search.html" %}' in ours[start : len(ours) - len(theirs) + end]
+
+
+def test_only_articles_and_entity_pages_are_indexed() -> None:
+    assert page_kind("articles/a-528e9c4a65/") == "article"
+    assert page_kind("entities/person/rudolph-atallah/") == "entity"
+    assert page_kind("") is None
+    assert page_kind("articles/") is None
+    assert page_kind("browse/dates/") is None
+    assert page_kind("entities/") is None
+
+
+def test_matching_terms_add_cores_and_other_spellings() -> None:
+    terms = matching_terms("وبالقاعدة في «مالي»، باماكو", ("رودولف عطا الله",))
+    assert "قاعده" in terms  # clitics peeled, ة folded
+    assert "مالي" not in terms  # already a word of the text: Pagefind indexes it
+    assert "اماكو" in terms  # a query for باماكو is cut the same way
+    assert "رودولف" in terms  # another registered spelling
+    assert all("،" not in t and SEPARATOR not in t for t in terms)
+    assert matching_terms("وبالقاعدة باماكو") == matching_terms("وبالقاعدة باماكو")
