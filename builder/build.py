@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import render
+from . import publish, render, search_assets
 from .data import articles_jsonl
 from .extract import extract_article
 from .link import link_teasers
@@ -188,10 +188,12 @@ def assemble(seeds_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | No
 def render_site(result: BuildResult) -> Output:
     output = Output()
     by_id = {a.id: a for a in result.articles}
+    reader = publish.article_context(result.articles)  # breadcrumbs, older/newer, head metadata
     for article in result.articles:
-        output.add(f"articles/{article.id}.md", render.render_article(article, by_id))
-    output.add("index.md", render.render_page("home.md.j2", "", articles=result.articles))
+        output.add(f"articles/{article.id}.md", render.render_article(article, by_id, **reader[article.id]))
+    publish.add_reader_pages(output, result.articles)  # home, browse lists, map, feeds, open data
     output.add("data/articles.jsonl", articles_jsonl(result.articles))
+    output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
     return output
 
 

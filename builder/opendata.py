@@ -1,0 +1,179 @@
+"""Open data beside `data/articles.jsonl`: entities as JSON, articles and entities as CSV.
+
+Researchers who work in spreadsheets get CSV; those who script get JSON.
+All files are in archive order or sorted by id, with fixed columns, so two
+builds of the same seeds give the same bytes and a diff of two releases
+shows exactly what changed. CSV is UTF-8 with a byte-order mark, because
+spreadsheet programs otherwise read Arabic as mojibake; list values inside
+one cell are joined with " | ".
+
+`extra` lets the entities stage add the registry's own fields (aliases,
+description, Wikidata id, coordinates) per entity id without this module
+knowing the registry's shape.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .model import Article
+
+ARTICLE_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "title_derived",
+    "date",
+    "date_source",
+    "earliest_date",
+    "outlet",
+    "dateline",
+    "byline",
+    "sections",
+    "paragraphs",
+    "entities",
+    "annotated",
+    "source",
+    "line",
+)
+ENTITY_COLUMNS = (
+    "id",
+    "name",
+    "type",
+    "url",
+    "articles",
+    "mentions",
+    "first_date",
+    "last_date",
+    "lat",
+    "lon",
+    "wikidata",
+)
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    id: str
+    name: str
+    type: str
+    url: str
+    articles: tuple[str, ...]  # article ids, archive order
+    mentions: int
+    first_date: str | None
+    last_date: str | None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def entity_records(
+    articles: Sequence[Article],
+    url_of: Callable[[str], str],
+    extra: Mapping[str, Mapping[str, object]] | None = None,
+) -> list[EntityRecord]:
+    names: dict[str, tuple[str, str]] = {}
+    found: dict[str, list[Article]] = {}
+    mentions: dict[str, int] = {}
+    for article in articles:
+        for entity in article.entities:
+            names.setdefault(entity.entity_id, (entity.name, entity.type))
+            found.setdefault(entity.entity_id, []).append(article)
+            mentions[entity.entity_id] = mentions.get(entity.entity_id, 0) + len(entity.mentions)
+    records = []
+    for entity_id in sorted(names):
+        dates = sorted(a.date for a in found[entity_id] if a.date)
+        name, kind = names[entity_id]
+        records.append(
+            EntityRecord(
+                id=entity_id,
+                name=name,
+                type=kind,
+                url=url_of(entity_id),
+                articles=tuple(a.id for a in found[entity_id]),
+                mentions=mentions[entity_id],
+                first_date=dates[0] if dates else None,
+                last_date=dates[-1] if dates else None,
+                extra=dict((extra or {}).get(entity_id, {})),
+            )
+        )
+    return records
+
+
+def entities_json(records: Sequence[EntityRecord], site_url: str) -> str:
+    payload = {
+        "description": "كيانات أرشيف الساحل: الأشخاص والمنظمات والأماكن، مع عدد المقالات وروابطها",
+        "site": site_url,
+        "count": len(records),
+        "entities": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "type": r.type,
+                "url": r.url,
+                "article_count": len(r.articles),
+                "mention_count": r.mentions,
+                "first_date": r.first_date,
+                "last_date": r.last_date,
+                "articles": list(r.articles),
+                **{k: v for k, v in r.extra.items() if k not in {"id", "name", "type", "url"}},
+            }
+            for r in records
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+
+
+def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False else v) for v in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def articles_csv(articles: Sequence[Article], sections: Mapping[str, Sequence[str]]) -> str:
+    rows = [
+        (
+            a.id,
+            a.url,
+            a.title,
+            a.title_derived,
+            a.date,
+            a.date_source,
+            a.earliest_date,
+            a.outlet,
+            a.dateline,
+            a.byline,
+            " | ".join(sections.get(a.id, ())),
+            len(a.paragraphs),
+            " | ".join(e.entity_id for e in a.entities),
+            a.annotated,
+            a.source,
+            a.line,
+        )
+        for a in articles
+    ]
+    return _csv(ARTICLE_COLUMNS, rows)
+
+
+def entities_csv(records: Sequence[EntityRecord]) -> str:
+    rows = [
+        (
+            r.id,
+            r.name,
+            r.type,
+            r.url,
+            len(r.articles),
+            r.mentions,
+            r.first_date,
+            r.last_date,
+            r.extra.get("lat"),
+            r.extra.get("lon"),
+            r.extra.get("wikidata"),
+        )
+        for r in records
+    ]
+    return _csv(ENTITY_COLUMNS, rows)

@@ -1,0 +1,97 @@
+"""Everything a reader, a researcher or a crawler uses to find their way: one entry point.
+
+`build.render_site` calls `add_reader_pages` once, after the articles are
+rendered, and `article_context` for each article's extra context
+(breadcrumbs, older/newer article, head metadata). Both are pure functions of
+the assembled archive, so they add nothing that depends on the clock or the
+file system beyond the shipped map outline and mkdocs.yml's `site_url`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from . import browse, feeds, opendata, seo
+from .map import Place, map_svg, missing_coordinates, places_from
+from .model import Article
+from .render import render_page
+from .timeline import timeline_svg
+from .write import Output
+
+PLACES_URL = "browse/places/"
+
+
+def registry_coordinates() -> dict[str, tuple[float, float]]:
+    """Coordinates of places from the entity registry, when the entities stage provides them.
+
+    The registry (builder/registry.py, entities/*.yml) is written by the
+    entities stage; until it exposes coordinates the map shows the outline
+    and lists every place as lacking them, which is the honest state.
+    """
+    try:
+        from . import registry
+    except ImportError:
+        return {}
+    getter = getattr(registry, "place_coordinates", None)
+    return dict(getter()) if callable(getter) else {}
+
+
+def places(articles: Sequence[Article], coordinates: Mapping[str, tuple[float, float]]) -> list[Place]:
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for article in articles:
+        for entity in article.entities:
+            if entity.type == "place":
+                counts[entity.entity_id] += 1
+                names.setdefault(entity.entity_id, entity.name)
+    return places_from({k: (names[k], counts[k]) for k in counts}, coordinates, browse.entity_url)
+
+
+def article_context(articles: Sequence[Article]) -> dict[str, dict[str, object]]:
+    """Per article id: the extra context `render_article` passes to article.md.j2."""
+    base = seo.site_url()
+    around = browse.neighbours(articles)
+    return {
+        a.id: {
+            "breadcrumbs": browse.article_crumbs(a),
+            "prev": around[a.id].older,
+            "next": around[a.id].newer,
+            "head": {"og_type": "article", "jsonld": seo.jsonld_text(seo.article_jsonld(a, base, browse.entity_url))},
+        }
+        for a in articles
+    }
+
+
+def add_reader_pages(output: Output, articles: Sequence[Article], coordinates=None) -> list[Place]:
+    """Home, browse lists, places map, feeds and open data into `output`.
+
+    Returns the places without coordinates, for the editors' report.
+    """
+    base = seo.site_url()
+    coordinates = registry_coordinates() if coordinates is None else coordinates
+    all_places = places(articles, coordinates)
+    has_places = True  # the places page is in the nav, so it always exists (saying so when empty)
+    chart = lambda page_url: timeline_svg(articles, page_url)  # noqa: E731 - links are relative to each page
+    for path, text in browse.browse_pages(articles, timeline=chart, map_available=has_places).items():
+        output.add(path, text)
+    output.add("index.md", browse.home_page(articles, timeline_svg=timeline_svg(articles, "")))
+    output.add(
+        browse.page_path(PLACES_URL),
+        render_page(
+            "browse_places.md.j2",
+            PLACES_URL,
+            places=all_places,
+            missing=missing_coordinates(all_places),
+            map_svg=map_svg(all_places, PLACES_URL),
+            breadcrumbs=browse.crumbs(("الأماكن", PLACES_URL)),
+        ),
+    )
+    output.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n")
+    output.add(feeds.ATOM_PATH, feeds.atom_feed(articles, base))
+    output.add(feeds.JSON_PATH, feeds.json_feed(articles, base))
+    records = opendata.entity_records(articles, browse.entity_url)
+    output.add("data/entities.json", opendata.entities_json(records, base))
+    output.add("data/entities.csv", opendata.entities_csv(records))
+    output.add("data/articles.csv", opendata.articles_csv(articles, browse.article_sections(articles)))
+    return missing_coordinates(all_places)

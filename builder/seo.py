@@ -1,0 +1,91 @@
+"""What search engines and social sites read: schema.org JSON-LD, Open Graph, canonical URLs.
+
+The builder computes the values and puts them in each page's front matter
+(`og_type`, `jsonld`); `templates/overrides/partials/head_meta.html` turns
+them into <head> tags. Canonical URLs and the sitemap are MkDocs' own, made
+from `site_url` in mkdocs.yml, which this module also reads so that the
+feeds and JSON-LD use the very same absolute URLs.
+
+JSON-LD goes inside a <script> element, where HTML escaping does not apply:
+`jsonld_text` escapes <, > and & as JSON \\u escapes, so no seed text can
+close the script element, and the value stays valid JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Article
+
+MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
+PUBLISHER = "أرشيف الساحل"
+SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "place": "Place"}
+_SITE_URL = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"\s#]+)", re.MULTILINE)
+
+
+@lru_cache(maxsize=4)
+def site_url(config: Path = MKDOCS_YML) -> str:
+    """`site_url` of mkdocs.yml, ending in '/'.
+
+    Read with a pattern rather than a YAML load: mkdocs.yml holds
+    `!!python/object` tags that a safe loader refuses, and an unsafe one
+    would run them.
+    """
+    match = _SITE_URL.search(config.read_text(encoding="utf-8"))
+    if not match:
+        raise ValueError(f"{config}: no site_url; feeds and JSON-LD need absolute URLs")
+    url = match.group("url")
+    return url if url.endswith("/") else url + "/"
+
+
+def jsonld_text(data: object) -> str:
+    """Compact JSON that is safe inside <script type="application/ld+json">."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def article_jsonld(article: Article, base: str, entity_url) -> dict[str, object]:
+    """schema.org NewsArticle: facts the archive knows, nothing guessed.
+
+    `datePublished` only when the source states the date. `about` is the
+    entities named in the title (what the story is about), or when the title
+    names none, the one the text names most; `mentions` the others; each
+    with the URL of its page in the archive.
+    """
+    url = base + article.url
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": article.title,
+        "inLanguage": "ar",
+        "isAccessibleForFree": True,
+        "publisher": {"@type": "Organization", "name": PUBLISHER, "url": base},
+    }
+    if article.deck:
+        data["description"] = article.deck
+    if article.date:
+        data["datePublished"] = article.date
+    if article.outlet:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.outlet}
+    about, mentions = [], []
+    most = max(article.entities, key=lambda e: len(e.mentions), default=None)
+    in_title = any(m.paragraph == -1 for e in article.entities for m in e.mentions)
+    for entity in article.entities:
+        node = {
+            "@type": SCHEMA_TYPES.get(entity.type, "Thing"),
+            "name": entity.name,
+            "url": base + entity_url(entity.entity_id),
+        }
+        is_about = any(m.paragraph == -1 for m in entity.mentions) if in_title else entity is most
+        (about if is_about else mentions).append(node)
+    if about:
+        data["about"] = about
+    if mentions:
+        data["mentions"] = mentions
+    return data
