@@ -194,7 +194,6 @@ def render_site(result: BuildResult) -> Output:
     publish.add_reader_pages(output, result.articles)  # home, browse lists, map, feeds, open data
     output.add("data/articles.jsonl", articles_jsonl(result.articles))
     output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
-    output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
     return output
 
 
