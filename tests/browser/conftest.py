@@ -5,7 +5,8 @@
   `make site`) serves an already built folder instead, to iterate faster.
 - `site_server`: that folder over HTTP on 127.0.0.1, sending the response
   headers that netlify.toml declares (parsed here), so a test that finds no
-  CSP violation proves the deployed Content-Security-Policy really works.
+  CSP violation proves the deployed Content-Security-Policy really works; a
+  missing path gets the site's 404.html with status 404, as on Netlify.
 - `browser`: one headless Debian Chromium per session (never a downloaded one).
 - `page` / `page_log`: a fresh tab per test and what it saw: console errors,
   uncaught exceptions, CSP violations, every request and failed response.
@@ -95,6 +96,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # Like Netlify: a missing path gets the site's own 404.html, status 404.
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", MIME_TYPES[".html"])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep pytest output clean; page_log records what the browser saw

@@ -178,6 +178,19 @@ def test_page_is_clean_and_stays_on_the_site(which, visit, page, page_log, site_
     assert page_log.problems() == []
 
 
+def test_missing_page_gets_the_arabic_404(visit, page, page_log, site_server):
+    """Netlify serves 404.html at any depth: its links must not be relative."""
+    missing = "articles/no-such-article/deeper/"
+    response = visit(missing)
+    assert response.status == 404
+    assert re.search(r'<html lang="ar" dir="rtl"[ >]', response.text())
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").strip('"').startswith(FONT_FAMILY)
+    assert page.evaluate("[...document.fonts].some(f => f.status === 'loaded')")
+    own = f"{site_server}/{missing}"
+    problems = [p for p in page_log.problems() if own not in p]
+    assert problems == []
+
+
 def test_csp_is_enforced_and_violations_are_seen(visit, page, page_log):
     """Negative control: the policy really blocks inline script, and the
     fixtures really notice, so a clean page above means something."""
