@@ -1,4 +1,4 @@
-"""Command line: `python -m builder build | check`.
+"""Command line: `python -m builder build | check | annotate <article-id>`.
 
 Both print every problem in `path:line:col: severity[CODE]: message (hint)`
 form, then a one-line summary, and exit 1 when there is an error, so CI and
@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import CACHE_DIR, ROOT, build
+from .annotations import starter_yaml
+from .build import ANNOTATIONS_DIR, CACHE_DIR, ROOT, assemble, build
 from .problems import has_errors
 
 
@@ -26,22 +27,41 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--no-cache", action="store_true", help="re-extract every seed")
         cmd.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
         cmd.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+        cmd.add_argument("--annotations", type=Path, default=ANNOTATIONS_DIR, help="folder of annotation files")
+    starter = sub.add_parser("annotate", help="print a starter annotation file for one article")
+    starter.add_argument("article_id", help="the article's id, e.g. a-528e9c4a65")
+    starter.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of seed files")
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"{args.seeds}: error[S000]: seeds folder not found", file=sys.stderr)
         return 2
+    if args.command == "annotate":
+        return annotate(args.seeds, args.article_id)
     result = build(
         args.seeds,
         args.docs,
         cache_dir=None if args.no_cache else CACHE_DIR,
         jobs=args.jobs,
         write=args.command == "build",
+        annotations_dir=args.annotations,
     )
     for problem in result.problems:
         if not args.quiet or problem.severity == "error":
             print(problem.format(), file=sys.stderr)
     print(result.summary())
     return 1 if has_errors(result.problems, strict=args.strict) else 0
+
+
+def annotate(seeds: Path, article_id: str) -> int:
+    """Print annotations/<id>.yml to start from, with the article's paragraphs to copy quotes from."""
+    articles = {a.id: a for a in assemble(seeds, annotations_dir=None).articles}  # the extracted values
+    article = articles.get(article_id)
+    if article is None:
+        hint = "ids are in docs/data/articles.jsonl and on each article page"
+        print(f"{article_id}: error[A101]: no article with this id ({hint})", file=sys.stderr)
+        return 1
+    sys.stdout.write(starter_yaml(article))
+    return 0
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import publish, render, search_assets
+from . import annotations, publish, render, search_assets
 from .data import articles_jsonl
 from .extract import extract_article
 from .link import link_teasers
@@ -30,6 +30,7 @@ from .write import Output, WriteResult, atomic_write, write_output
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "extract"
+ANNOTATIONS_DIR = ROOT / "annotations"
 POOL_THRESHOLD = 64  # uncached seeds below this are faster in one process than with pool start-up
 
 
@@ -175,13 +176,22 @@ def archive_order(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(dated + undated)
 
 
-def assemble(seeds_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | None = None) -> BuildResult:
-    """Read and link the whole archive, without writing anything."""
+def assemble(
+    seeds_dir: Path,
+    cache_dir: Path | None = CACHE_DIR,
+    jobs: int | None = None,
+    annotations_dir: Path | None = ANNOTATIONS_DIR,
+) -> BuildResult:
+    """Read and link the whole archive, then apply editors' annotations, without writing anything."""
     seeds, cached = read_seeds(seeds_dir, cache_dir, jobs)
     problems: list[Problem] = [p for s in seeds for p in s.problems]
     articles, dupes = dedupe(a for s in seeds for a in s.articles)
     problems.extend(dupes)
-    articles = archive_order(link_teasers(articles))
+    articles = link_teasers(articles)
+    if annotations_dir is not None:  # corrected dates must count in the archive order
+        articles, found = annotations.annotate_folder(articles, annotations_dir)
+        problems.extend(found)
+    articles = archive_order(articles)
     return BuildResult(files=len(seeds), articles=articles, problems=tuple(sorted_problems(problems)), cached=cached)
 
 
@@ -190,7 +200,10 @@ def render_site(result: BuildResult) -> Output:
     by_id = {a.id: a for a in result.articles}
     reader = publish.article_context(result.articles)  # breadcrumbs, older/newer, head metadata
     for article in result.articles:
-        output.add(f"articles/{article.id}.md", render.render_article(article, by_id, **reader[article.id]))
+        spans = annotations.merge_spans(annotations.note_spans(article))  # entity-link spans: another argument
+        output.add(
+            f"articles/{article.id}.md", render.render_article(article, by_id, spans=spans, **reader[article.id])
+        )
     publish.add_reader_pages(output, result.articles)  # home, browse lists, map, feeds, open data
     output.add("data/articles.jsonl", articles_jsonl(result.articles))
     output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
@@ -198,9 +211,14 @@ def render_site(result: BuildResult) -> Output:
 
 
 def build(
-    seeds_dir: Path, docs_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | None = None, write: bool = True
+    seeds_dir: Path,
+    docs_dir: Path,
+    cache_dir: Path | None = CACHE_DIR,
+    jobs: int | None = None,
+    write: bool = True,
+    annotations_dir: Path | None = ANNOTATIONS_DIR,
 ) -> BuildResult:
-    result = assemble(seeds_dir, cache_dir, jobs)
+    result = assemble(seeds_dir, cache_dir, jobs, annotations_dir)
     if not write:
         return result
     written = write_output(render_site(result), docs_dir)

@@ -39,6 +39,25 @@ def article_record(article: Article) -> dict[str, object]:
         "entities": [asdict(e) for e in article.entities],
         "related": list(article.related),
         "annotated": article.annotated,
+        # Editors' corrections override title/date/outlet above; what the builder extracted stays here.
+        "corrections": [
+            {"field": c.field, "value": c.value, "extracted": c.extracted, "source": f"{c.file}:{c.line}"}
+            for c in article.corrections
+        ],
+        "notes": [
+            {
+                "number": n.number,
+                "kind": n.kind,
+                "verdict": n.verdict,
+                "quote": n.quote,
+                "paragraph": n.pieces[0][0] + 1,
+                "text": n.text,
+                "author": n.author,
+                "sources": list(n.sources),
+                "source": f"{n.file}:{n.line}",
+            }
+            for n in article.notes
+        ],
         "source": article.source,
         "line": article.line,
     }

@@ -84,6 +84,38 @@ class ArticleEntity:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """An editor's fix of one extracted field (annotations/<id>.yml).
+
+    The article shows `value`; `extracted` is what the builder read, kept so
+    the data file and the page can say openly what was corrected.
+    """
+
+    field: Literal["title", "date", "outlet"]
+    value: str
+    extracted: str | None
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """An editor's note anchored to a passage by quotation, never by paragraph number."""
+
+    number: int  # 1.. in reading order: the marker readers see
+    kind: str  # context | correction | fact-check | translation
+    quote: str
+    text: str  # Markdown as the editor wrote it
+    html: str  # Markup from annotations.note_html: sanitised, the only editor HTML a page shows
+    author: str
+    sources: tuple[str, ...]
+    verdict: str | None
+    pieces: tuple[tuple[int, int, int], ...]  # (paragraph index, start, end), original characters
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Article:
     id: str
     source: str
@@ -108,6 +140,8 @@ class Article:
     entities: tuple[ArticleEntity, ...] = ()
     related: tuple[str, ...] = ()  # article ids, best first
     annotated: bool = False
+    corrections: tuple[Correction, ...] = ()  # editors' fixes; the extracted values stay here
+    notes: tuple[Note, ...] = ()  # editors' notes, numbered in reading order
 
     @property
     def paragraphs(self) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from babel.dates import get_month_names
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from .annotations import CORRECTABLE, KINDS, VERDICTS
 from .model import Article, Span
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -52,7 +53,13 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["arabic_date"] = arabic_date
     env.filters["provenance"] = provenance
     env.globals["rel"] = rel
+    env.globals["annotation_labels"] = annotation_labels()
     return env
+
+
+def annotation_labels() -> dict[str, dict[str, str]]:
+    """Arabic labels of note kinds, verdicts and corrected fields, from the one list editors choose from."""
+    return {"kinds": KINDS, "verdicts": VERDICTS, "fields": CORRECTABLE}
 
 
 def md_inline(text: str) -> Markup:
