@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+AXE    := node_modules/axe-core/axe.min.js
 
 .PHONY: site test serve check report bench lint clean
 
@@ -29,7 +30,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check builder tests
 	$(BIN)/ruff format --check builder tests
 
-test: $(STAMP)
+# axe-core for tests/browser/test_a11y.py, pinned by package-lock.json.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
+test: $(STAMP) $(AXE)
 	$(BIN)/ruff check builder tests
 	$(BIN)/python -m pytest -q
 

@@ -96,9 +96,13 @@ def section_url(section: str) -> str:
     return f"browse/sections/{name_key(section)}/"
 
 
-def entity_url(entity_id: str) -> str:
-    """The entity page (written by the entities stage); depends on the id alone."""
-    return f"entities/{entity_id}/"
+def entity_url(entity_type: str, entity_id: str) -> str:
+    """The entity page written by the entities stage: the same formula as `registry.entity_url`.
+
+    Kept here so browsing does not depend on the registry module's import;
+    tests/e2e/test_browse.py proves every such link lands on a built page.
+    """
+    return f"entities/{entity_type}/{entity_id}/"
 
 
 def page_path(url: str) -> str:

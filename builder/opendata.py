@@ -70,7 +70,7 @@ class EntityRecord:
 
 def entity_records(
     articles: Sequence[Article],
-    url_of: Callable[[str], str],
+    url_of: Callable[[str, str], str],
     extra: Mapping[str, Mapping[str, object]] | None = None,
 ) -> list[EntityRecord]:
     names: dict[str, tuple[str, str]] = {}
@@ -90,7 +90,7 @@ def entity_records(
                 id=entity_id,
                 name=name,
                 type=kind,
-                url=url_of(entity_id),
+                url=url_of(kind, entity_id),
                 articles=tuple(a.id for a in found[entity_id]),
                 mentions=mentions[entity_id],
                 first_date=dates[0] if dates else None,

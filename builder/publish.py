@@ -22,19 +22,45 @@ from .write import Output
 PLACES_URL = "browse/places/"
 
 
-def registry_coordinates() -> dict[str, tuple[float, float]]:
-    """Coordinates of places from the entity registry, when the entities stage provides them.
+def registry_entities() -> dict[str, object]:
+    """The curated registry's entities by id ({} while there is no registry).
 
-    The registry (builder/registry.py, entities/*.yml) is written by the
-    entities stage; until it exposes coordinates the map shows the outline
-    and lists every place as lacking them, which is the honest state.
+    Read here rather than passed in so that the reader pages need nothing
+    from the entities stage but `Article.entities`; the registry's problems
+    are reported by that stage, not twice.
     """
     try:
-        from . import registry
+        from .registry import load_registry
     except ImportError:
         return {}
-    getter = getattr(registry, "place_coordinates", None)
-    return dict(getter()) if callable(getter) else {}
+    registry, _problems = load_registry()
+    return {e.id: e for e in registry.entities}
+
+
+def registry_coordinates(entities: Mapping[str, object]) -> dict[str, tuple[float, float]]:
+    """(lat, lon) of every registry place that has them."""
+    out = {}
+    for entity_id, entity in entities.items():
+        lat, lon = getattr(entity, "lat", None), getattr(entity, "lon", None)
+        if getattr(entity, "type", None) == "place" and lat is not None and lon is not None:
+            out[entity_id] = (lat, lon)
+    return out
+
+
+def registry_extra(entities: Mapping[str, object]) -> dict[str, dict[str, object]]:
+    """The registry's own fields per entity, for data/entities.json and entities.csv."""
+    out: dict[str, dict[str, object]] = {}
+    for entity_id, entity in entities.items():
+        aliases = getattr(entity, "aliases", ())
+        out[entity_id] = {
+            "aliases": [getattr(a, "name", a) for a in aliases],
+            "description": getattr(entity, "description", None),
+            "wikidata": getattr(entity, "wikidata", None),
+            "lat": getattr(entity, "lat", None),
+            "lon": getattr(entity, "lon", None),
+            "iso": getattr(entity, "iso", None),
+        }
+    return out
 
 
 def places(articles: Sequence[Article], coordinates: Mapping[str, tuple[float, float]]) -> list[Place]:
@@ -45,7 +71,9 @@ def places(articles: Sequence[Article], coordinates: Mapping[str, tuple[float, f
             if entity.type == "place":
                 counts[entity.entity_id] += 1
                 names.setdefault(entity.entity_id, entity.name)
-    return places_from({k: (names[k], counts[k]) for k in counts}, coordinates, browse.entity_url)
+    return places_from(
+        {k: (names[k], counts[k]) for k in counts}, coordinates, lambda entity_id: browse.entity_url("place", entity_id)
+    )
 
 
 def article_context(articles: Sequence[Article]) -> dict[str, dict[str, object]]:
@@ -69,7 +97,8 @@ def add_reader_pages(output: Output, articles: Sequence[Article], coordinates=No
     Returns the places without coordinates, for the editors' report.
     """
     base = seo.site_url()
-    coordinates = registry_coordinates() if coordinates is None else coordinates
+    registry = registry_entities() if coordinates is None else {}
+    coordinates = registry_coordinates(registry) if coordinates is None else coordinates
     all_places = places(articles, coordinates)
     has_places = True  # the places page is in the nav, so it always exists (saying so when empty)
     chart = lambda page_url: timeline_svg(articles, page_url)  # noqa: E731 - links are relative to each page
@@ -90,7 +119,7 @@ def add_reader_pages(output: Output, articles: Sequence[Article], coordinates=No
     output.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n")
     output.add(feeds.ATOM_PATH, feeds.atom_feed(articles, base))
     output.add(feeds.JSON_PATH, feeds.json_feed(articles, base))
-    records = opendata.entity_records(articles, browse.entity_url)
+    records = opendata.entity_records(articles, browse.entity_url, registry_extra(registry))
     output.add("data/entities.json", opendata.entities_json(records, base))
     output.add("data/entities.csv", opendata.entities_csv(records))
     output.add("data/articles.csv", opendata.articles_csv(articles, browse.article_sections(articles)))

@@ -22,6 +22,7 @@ from .model import Article
 
 MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 PUBLISHER = "أرشيف الساحل"
+HEADLINE_LIMIT = 110  # Google's limit for article rich results
 SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "place": "Place"}
 _SITE_URL = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"\s#]+)", re.MULTILINE)
 
@@ -47,6 +48,14 @@ def jsonld_text(data: object) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def headline(title: str, limit: int = HEADLINE_LIMIT) -> str:
+    """The title within Google's article headline limit, cut at a word with an ellipsis."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    return title[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def article_jsonld(article: Article, base: str, entity_url) -> dict[str, object]:
     """schema.org NewsArticle: facts the archive knows, nothing guessed.
 
@@ -62,7 +71,7 @@ def article_jsonld(article: Article, base: str, entity_url) -> dict[str, object]
         "@id": url,
         "url": url,
         "mainEntityOfPage": url,
-        "headline": article.title,
+        "headline": headline(article.title),
         "inLanguage": "ar",
         "isAccessibleForFree": True,
         "publisher": {"@type": "Organization", "name": PUBLISHER, "url": base},
@@ -80,7 +89,7 @@ def article_jsonld(article: Article, base: str, entity_url) -> dict[str, object]
         node = {
             "@type": SCHEMA_TYPES.get(entity.type, "Thing"),
             "name": entity.name,
-            "url": base + entity_url(entity.entity_id),
+            "url": base + entity_url(entity.type, entity.entity_id),
         }
         is_about = any(m.paragraph == -1 for m in entity.mentions) if in_title else entity is most
         (about if is_about else mentions).append(node)

@@ -61,7 +61,8 @@ def timeline_svg(articles: Sequence[Article], page_url: str, chart_id: str = "ti
         h = round(HEIGHT * count / peak) if count else 0
         y = TOP + HEIGHT - h
         if count:
-            label = f"{month_label(month)}: {_count_word(count)}"
+            # The visible count starts the name, so a voice user can say what they see.
+            label = f"{count} {'مقال' if count == 1 else 'مقالات'}: {month_label(month)}"
             parts.append(
                 f'<a href="{escape(rel(page_url, month_url(month)))}" aria-label="{escape(label)}">'
                 f"<title>{escape(label)}</title>"
