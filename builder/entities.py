@@ -329,7 +329,7 @@ def discover(text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[
                 last is not None
                 and last + 1 < n
                 and tokens[last + 1].gap_before.strip() in ("،", ",")
-                and _plain(tokens[last + 1]) in ROLE_AFTER
+                and (tokens[last + 1].key in ROLE_AFTER or _plain(tokens[last + 1]) in ROLE_AFTER)
             ):
                 add("person", i + 1, last, "speech")
                 continue

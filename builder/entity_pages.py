@@ -15,6 +15,7 @@ decide, because no score can (رودي/رودولف عطا الله are one pers
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {  # type -> (singular, plural)
 TYPE_FILES = {"person": "people.yml", "organisation": "organisations.yml", "place": "places.yml"}
 REPORT_URL = "entities/report/"
 LONG_VOWELS = frozenset("اويى")
+MIN_SHARED_GIVEN = 3  # رودي/رودولف share «رود»
 
 
 def index_url(entity_type: str) -> str:
@@ -139,7 +141,7 @@ def variant_pairs(entities: Iterable[Entity]) -> list[tuple[Entity, Entity, str]
     Bucketed by (type, last word's skeleton), so the cost follows the number of
     names, not its square. Surname skeletons alone would pair عبد الرحمن عبد
     الرزاق with سعيد عبد الرازق, so the given names must also agree (equal, or
-    one a prefix of the other, as رودي/رودولف).
+    share their first three letters, as رودي/رودولف).
     """
     buckets: dict[tuple[str, str], list[tuple[Entity, tuple[str, ...]]]] = defaultdict(list)
     for entity in entities:
@@ -155,10 +157,7 @@ def variant_pairs(entities: Iterable[Entity]) -> list[tuple[Entity, Entity, str]
                     continue
                 given_a, given_b = ka[0], kb[0]
                 same_middle = [skeleton(k) for k in ka[1:-1]] == [skeleton(k) for k in kb[1:-1]]
-                related = given_a == given_b or (
-                    min(len(given_a), len(given_b)) >= 3
-                    and (given_a.startswith(given_b) or given_b.startswith(given_a))
-                )
+                related = given_a == given_b or len(os.path.commonprefix([given_a, given_b])) >= MIN_SHARED_GIVEN
                 if related and same_middle:
                     first, second = sorted((a, b), key=lambda e: e.id)
                     why = "الاسم الأول نفسه أو مختصره، واسم العائلة بالحروف الساكنة نفسها"
