@@ -38,6 +38,9 @@ SEPARATOR = "⁂"
 PLACEHOLDER = "<!--archive-search-terms-->"
 _TAG = re.compile(r"<[^>]+>")
 _RAW_WORD = re.compile(r"[\w\u0600-\u06FF]+")
+# Entity pages list other spellings as <ul class="aliases"><li>NAME <span ...>(note)</span></li>.
+_ALIAS_ITEM = re.compile(r'<ul class="aliases">(.*?)</ul>', re.S)
+_ALIAS_NAME = re.compile(r"<li>([^<]+)")
 _ENTITY_HREF = re.compile(r'href="([^"#?]*entities/[^"#?]+/)"')
 
 _state: dict[str, object] = {"command": "build", "names": {}, "pending": {}}
@@ -88,6 +91,10 @@ def on_page_content(content: str, page, config, files, **_: object) -> str:
         return content
     meta = page.meta or {}
     names = tuple(str(n) for n in (meta.get("aliases") or ()) if n)
+    if kind == "entity":  # and the spellings the page lists
+        names += tuple(
+            html.unescape(n).strip() for block in _ALIAS_ITEM.findall(content) for n in _ALIAS_NAME.findall(block)
+        )
     title = str(meta.get("title") or page.title or "")
     text = html_text(content)
     if kind == "entity":

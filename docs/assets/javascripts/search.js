@@ -18,7 +18,7 @@ import { cliticStems, normalizeWithMap, queryCores } from "./search-normalize.js
 const SEPARATOR = "⁂";
 const SHOWN = 10;
 const LOADED = 16;
-const ENTITY_CANDIDATES = 4;
+const ENTITY_CANDIDATES = 8;
 const EXCERPT_BEFORE = 60;
 const EXCERPT_LENGTH = 240;
 
@@ -104,6 +104,9 @@ function rank(entries, cores) {
     const title = e.data.meta.title || "";
     const names = e.data.meta.names ? `${title} ${e.data.meta.names}` : title;
     e.group = e.data.meta.kind === "entity" && allMatch(names, cores) ? 0 : allMatch(title, cores) ? 1 : 2;
+    // An entity fetched only by the entity-filtered search, whose name is not
+    // what was typed, goes after the articles Pagefind ranked.
+    if (e.group !== 0 && e.order < 0) e.order += 2000;
   }
   return entries.sort((a, b) => a.group - b.group || a.order - b.order);
 }
@@ -154,7 +157,10 @@ async function search(text) {
   form.dataset.state = "searching";
   const pf = await engine();
   const q = cores.join(" ");
-  const [all, entities] = await Promise.all([pf.search(q), pf.search(q, { filters: { kind: "entity" } })]);
+  const [all, entities] = await Promise.all([
+    pf.search(q, { filters: { kind: "article" } }),
+    pf.search(q, { filters: { kind: "entity" } }),
+  ]);
   if (mine !== sequence || !all) return; // a newer keystroke won
   const picked = new Map();
   (entities ? entities.results.slice(0, ENTITY_CANDIDATES) : []).forEach((r, i) => picked.set(r.id, { r, order: i - 1000 }));
@@ -165,8 +171,13 @@ async function search(text) {
   if (mine !== sequence) return;
   // Pagefind ignores a word no page has and its stemmer is greedy
   // (الأولمبياد → اول): keep only pages where every typed word is found.
-  const kept = entries.filter((e) => allMatch(`${e.data.meta.names || ""} ${e.data.content || ""}`, cores));
-  const total = kept.length === entries.length ? Math.max(all.results.length, kept.length) : kept.length;
+  // Entity pages come only when their name is what was typed; articles when every word is found.
+  const kept = entries.filter((e) =>
+    e.data.meta.kind === "entity"
+      ? allMatch(`${e.data.meta.title || ""} ${e.data.meta.names || ""}`, cores)
+      : allMatch(e.data.content || "", cores),
+  );
+  const total = kept.length === entries.length ? Math.max(all.results.length + (entities ? entities.results.length : 0), kept.length) : kept.length;
   render(rank(kept, cores), total, cores);
   form.dataset.query = text; // lets tests (and styles) know which query is shown
   form.dataset.state = "done";
