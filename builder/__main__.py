@@ -1,4 +1,4 @@
-"""Command line: `python -m builder build | check | annotate <article-id>`.
+"""Command line: `python -m builder build | check | report | annotate <article-id>`.
 
 Both print every problem in `path:line:col: severity[CODE]: message (hint)`
 form, then a one-line summary, and exit 1 when there is an error, so CI and
@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .annotations import starter_yaml
 from .build import ANNOTATIONS_DIR, CACHE_DIR, ROOT, assemble, build
-from .problems import has_errors
+from .problems import has_errors, sorted_problems
+from .registry import validate_registry
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
         cmd.add_argument("--quiet", action="store_true", help="print only errors and the summary")
         cmd.add_argument("--annotations", type=Path, default=ANNOTATIONS_DIR, help="folder of annotation files")
+    report_cmd = sub.add_parser("report", help="editors' report: discovered names as registry YAML, likely variants")
+    report_cmd.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of seed files")
     starter = sub.add_parser("annotate", help="print a starter annotation file for one article")
     starter.add_argument("article_id", help="the article's id, e.g. a-528e9c4a65")
     starter.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of seed files")
@@ -37,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "annotate":
         return annotate(args.seeds, args.article_id)
+    if args.command == "report":
+        return report(args.seeds)
     result = build(
         args.seeds,
         args.docs,
@@ -45,11 +50,29 @@ def main(argv: list[str] | None = None) -> int:
         write=args.command == "build",
         annotations_dir=args.annotations,
     )
-    for problem in result.problems:
+    problems = result.problems
+    if args.command == "check":  # the entity registry, validated on its own too (duplicates collapse)
+        problems = tuple(sorted_problems([*problems, *validate_registry()]))
+    for problem in problems:
         if not args.quiet or problem.severity == "error":
             print(problem.format(), file=sys.stderr)
     print(result.summary())
-    return 1 if has_errors(result.problems, strict=args.strict) else 0
+    return 1 if has_errors(problems, strict=args.strict) else 0
+
+
+def report(seeds: Path) -> int:
+    """Print the editors' report: the same content as the site's report page."""
+    from .entity_pages import editors_report
+
+    result = assemble(seeds)
+    for problem in result.problems:
+        if problem.file.startswith("entities/"):
+            print(problem.format(), file=sys.stderr)
+    if result.entities is None:
+        print("no entity registry found", file=sys.stderr)
+        return 1
+    sys.stdout.write(editors_report(result.articles, result.entities).text())
+    return 0
 
 
 def annotate(seeds: Path, article_id: str) -> int:

@@ -18,13 +18,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotations, publish, render, search_assets
+from . import annotations, entity_pages, publish, render, search_assets
 from .data import articles_jsonl
+from .entities import EntityIndex, entity_spans, link_entities
 from .extract import extract_article
 from .link import link_teasers
 from .model import Article
 from .parse import split_articles
 from .problems import Problem, sorted_problems, warning
+from .registry import ENTITIES_DIR, load_registry
+from .related import link_related
 from .sources import iter_sources, read_seed
 from .write import Output, WriteResult, atomic_write, write_output
 
@@ -48,6 +51,7 @@ class BuildResult:
     problems: tuple[Problem, ...]
     written: WriteResult | None = None
     cached: int = 0
+    entities: EntityIndex | None = None  # the archive's people, organisations and places
 
     def summary(self) -> str:
         errors = sum(p.severity == "error" for p in self.problems)
@@ -181,6 +185,7 @@ def assemble(
     cache_dir: Path | None = CACHE_DIR,
     jobs: int | None = None,
     annotations_dir: Path | None = ANNOTATIONS_DIR,
+    entities_dir: Path | None = ENTITIES_DIR,
 ) -> BuildResult:
     """Read and link the whole archive, then apply editors' annotations, without writing anything."""
     seeds, cached = read_seeds(seeds_dir, cache_dir, jobs)
@@ -192,7 +197,15 @@ def assemble(
         articles, found = annotations.annotate_folder(articles, annotations_dir)
         problems.extend(found)
     articles = archive_order(articles)
-    return BuildResult(files=len(seeds), articles=articles, problems=tuple(sorted_problems(problems)), cached=cached)
+    registry, found = load_registry(entities_dir) if entities_dir is not None else (None, [])
+    problems.extend(found)
+    index = None
+    if registry is not None:  # entity mentions, then related articles from shared entities and words
+        articles, index = link_entities(articles, registry)
+        articles = link_related(articles, index.terms)
+    return BuildResult(
+        files=len(seeds), articles=articles, problems=tuple(sorted_problems(problems)), cached=cached, entities=index
+    )
 
 
 def render_site(result: BuildResult) -> Output:
@@ -200,11 +213,13 @@ def render_site(result: BuildResult) -> Output:
     by_id = {a.id: a for a in result.articles}
     reader = publish.article_context(result.articles)  # breadcrumbs, older/newer, head metadata
     for article in result.articles:
-        spans = annotations.merge_spans(annotations.note_spans(article))  # entity-link spans: another argument
+        spans = annotations.merge_spans(annotations.note_spans(article), entity_spans(article, render.rel))
         output.add(
             f"articles/{article.id}.md", render.render_article(article, by_id, spans=spans, **reader[article.id])
         )
     publish.add_reader_pages(output, result.articles)  # home, browse lists, map, feeds, open data
+    if result.entities is not None:  # entity pages, per-type indexes, the editors' report
+        entity_pages.add_entity_pages(output, result.articles, result.entities)
     output.add("data/articles.jsonl", articles_jsonl(result.articles))
     output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
     return output
@@ -228,4 +243,5 @@ def build(
         problems=result.problems,
         written=written,
         cached=result.cached,
+        entities=result.entities,
     )

@@ -128,9 +128,15 @@ def _discover(text: str) -> list[tuple[str, str, str]]:
         ("وشدد غول بادشاه، مدير عمليات المنظمة", [("person", "غول بادشاه", "speech")]),
         ("وفق ما أوردت وكالة «أسوشييتد برس» في تقرير", [("organisation", "أسوشييتد برس", "org-quoted")]),
         ("زعيم حزب «العمال الكردستاني» السجين", [("organisation", "حزب العمال الكردستاني", "org-quoted")]),
-        ("في قرية دوما بمنطقة فاسكاري، في ولاية", [("place", "دوما", "place-head"), ("place", "فاسكاري", "place-head")]),
+        (
+            "في قرية دوما بمنطقة فاسكاري، في ولاية",
+            [("place", "دوما", "place-head"), ("place", "فاسكاري", "place-head")],
+        ),
         ("في منطقتي: وورو، ونوكو، في ولاية", [("place", "وورو", "place-dual"), ("place", "نوكو", "place-dual")]),
-        ("واستولت على مدينتي غوما وبوكافو الرئيسيتين", [("place", "غوما", "place-dual"), ("place", "بوكافو", "place-dual")]),
+        (
+            "واستولت على مدينتي غوما وبوكافو الرئيسيتين",
+            [("place", "غوما", "place-dual"), ("place", "بوكافو", "place-dual")],
+        ),
     ],
 )
 def test_discovery_rules(text, expected):

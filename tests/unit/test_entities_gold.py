@@ -40,7 +40,9 @@ def score(articles, index, gold) -> tuple[float, float, list[str], list[str]]:
         expected = [(t, form_of(name), name) for t, names in types.items() for name in names]
         used = set()
         for t, form, name in expected:
-            hit = next((i for i, (pt, forms, _) in enumerate(predicted) if pt == t and form in forms and i not in used), None)
+            hit = next(
+                (i for i, (pt, forms, _) in enumerate(predicted) if pt == t and form in forms and i not in used), None
+            )
             if hit is None:
                 false_neg += 1
                 missed.append(f"{article_id} {t} {name}")

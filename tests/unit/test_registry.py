@@ -63,7 +63,9 @@ def test_place_coordinates_are_range_checked():
 
 
 def test_cross_file_rules_duplicate_ids_common_words_and_ambiguous_names():
-    a, _ = parse_registry_file("a.yml", "type: place\nentities:\n  - id: mali\n    name: مالي\n  - id: kan\n    name: كان\n")
+    a, _ = parse_registry_file(
+        "a.yml", "type: place\nentities:\n  - id: mali\n    name: مالي\n  - id: kan\n    name: كان\n"
+    )
     b, _ = parse_registry_file(
         "b.yml", "type: place\nentities:\n  - id: mali\n    name: مالي\n  - id: other\n    name: مالى\n"
     )
@@ -95,7 +97,9 @@ def test_generated_countries_are_up_to_date():
 def test_a_broken_file_does_not_hide_the_others(tmp_path: Path):
     (tmp_path / "entities").mkdir()
     (tmp_path / "entities" / "a.yml").write_text("type: place\nentities: [\n", encoding="utf-8")
-    (tmp_path / "entities" / "b.yml").write_text("type: place\nentities:\n  - id: x\n    name: باماكو\n", encoding="utf-8")
+    (tmp_path / "entities" / "b.yml").write_text(
+        "type: place\nentities:\n  - id: x\n    name: باماكو\n", encoding="utf-8"
+    )
     registry, problems = load_registry(tmp_path / "entities")
     assert [e.id for e in registry.entities] == ["x"]
     assert [p.file for p in problems] == ["entities/a.yml"]

@@ -29,7 +29,7 @@ def test_rare_shared_entities_outweigh_common_ones():
         "e": frozenset({"nigeria"}),
     }
     scores = related_scores(entity_sets, {})
-    assert [o for o, _ in scores["a"]][0] == "b"
+    assert scores["a"][0][0] == "b"
     assert "e" not in [o for o, _ in scores["a"]]  # shares nothing: never a candidate
     assert scores["e"] == []
 
