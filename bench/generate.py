@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 _WORDS = (
@@ -38,6 +40,40 @@ _WORDS = (
 )
 _HEADING_WORDS = "دعم معنوي ترحيب حذر تبادل المعلومات خلفيات الأزمة موقف واشنطن ردود الفعل مخاوف السكان"
 WORDS = tuple(_WORDS.split())  # one readable block of words
+_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def _pseudo_vocabulary(size: int = 30_000) -> tuple[tuple[str, ...], list[float]]:
+    """Invented Arabic-looking words drawn by Zipf's law, so word frequencies look like news text.
+
+    With a few hundred words every article would share every word, which no
+    real archive does and which would make text similarity quadratic for a
+    reason the real data does not have.
+    """
+    rng = random.Random(0)
+    words = {"".join(rng.choices(_LETTERS, k=rng.randint(3, 7))) for _ in range(size * 2)}
+    ranked = sorted(words)[:size]
+    rng.shuffle(ranked)
+    vocab = tuple(("ال" + w) if i % 3 == 0 else w for i, w in enumerate(ranked))
+    cum, total = [], 0.0
+    for rank in range(1, len(vocab) + 1):
+        total += 1.0 / rank
+        cum.append(total)
+    return vocab, cum
+
+
+VOCAB, _VOCAB_CUM = _pseudo_vocabulary()
+
+
+def _words(rng: random.Random, k: int) -> list[str]:
+    """k words: about half common newsroom words, half from the Zipfian vocabulary."""
+    common = rng.choices(WORDS, k=k // 2)
+    rare = rng.choices(VOCAB, cum_weights=_VOCAB_CUM, k=k - k // 2)
+    words = common + rare
+    rng.shuffle(words)
+    return words
+
+
 HEADING_WORDS = tuple(_HEADING_WORDS.split())
 PLACES = ("باماكو", "نيامي", "واغادوغو", "كيدال", "تمبكتو", "غاو", "موبتي", "أبوجا", "داكار", "نواكشوط", "الخرطوم")
 CITIES = ("واشنطن", "باريس", "باماكو", "نيامي", "أبوجا", "داكار", "لندن", "القاهرة", "أنقرة", "جوبا")
@@ -78,17 +114,24 @@ class _Vocab:
     used: set[str] = field(default_factory=set)
 
 
-_YAML_ARABIC_VALUE = re.compile(r"^\s*(?:-\s*)?(?:[a-z_]+\s*:\s*)?-?\s*[\"']?([\u0600-\u06FF][^\"'\n#:]{1,40})", re.M)
+_PLAIN_NAME = re.compile(r"^[\u0621-\u064A «»]{2,40}$")  # letters and spaces: never a sentence end
 
 
 @lru_cache(maxsize=4)
 def registry_names(entities_dir: Path = ROOT / "entities") -> tuple[str, ...]:
-    """Display names and aliases from `entities/*.yml`, read leniently (the registry may not exist yet)."""
-    names: list[str] = []
+    """Names and aliases from `entities/*.yml` (the registry may not exist yet: then none)."""
+    names: set[str] = set()
     for path in sorted(entities_dir.glob("*.yml")) if entities_dir.is_dir() else []:
-        for m in _YAML_ARABIC_VALUE.finditer(path.read_text("utf-8")):
-            names.append(m.group(1).strip())
-    return tuple(sorted(set(names)))
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        for entity in data.get("entities", []) if isinstance(data, dict) else []:
+            if not isinstance(entity, dict):
+                continue
+            aliases = [a.get("name") if isinstance(a, dict) else a for a in entity.get("aliases") or []]
+            names.update(n for n in [entity.get("name"), *aliases] if isinstance(n, str) and _PLAIN_NAME.match(n))
+    return tuple(sorted(names))
 
 
 def _vocab() -> _Vocab:
@@ -109,12 +152,12 @@ def _unique(rng: random.Random, vocab: _Vocab, make) -> str:
 
 def _sentence(rng: random.Random, vocab: _Vocab) -> str:
     def make() -> str:
-        words = rng.choices(WORDS, k=rng.randint(8, 22))
+        words = _words(rng, rng.randint(8, 22))
         words.insert(rng.randrange(len(words)), rng.choice(vocab.names))
         if rng.random() < 0.4:
             words.insert(rng.randrange(len(words)), "في " + rng.choice(PLACES))
         if rng.random() < 0.2:
-            words.append("«" + " ".join(rng.choices(WORDS, k=rng.randint(4, 9))) + "»")
+            words.append("«" + " ".join(_words(rng, rng.randint(4, 9))) + "»")
         return " ".join(words) + "."
 
     return _unique(rng, vocab, make)
@@ -122,7 +165,7 @@ def _sentence(rng: random.Random, vocab: _Vocab) -> str:
 
 def _title(rng: random.Random, vocab: _Vocab) -> str:
     def make() -> str:
-        words = rng.choices(WORDS, k=rng.randint(5, 10))
+        words = _words(rng, rng.randint(5, 10))
         words.insert(rng.randrange(len(words)), rng.choice(vocab.names))
         return " ".join(words) + ("؟" if rng.random() < 0.15 else "")
 
@@ -131,7 +174,7 @@ def _title(rng: random.Random, vocab: _Vocab) -> str:
 
 def _caption(rng: random.Random, vocab: _Vocab) -> str:
     def make() -> str:
-        words = [*rng.choices(WORDS, k=rng.randint(6, 16)), "في", rng.choice(PLACES)]
+        words = [*_words(rng, rng.randint(6, 16)), "في", rng.choice(PLACES)]
         if rng.random() < 0.5:
             words += ["...", str(rng.randint(1, 28)), rng.choice(MONTHS), str(rng.randint(2019, 2025))]
         return " ".join(words)

@@ -67,6 +67,7 @@ ARTICLE = "ال"
 MIN_STEM = 2
 
 _WORD = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
+_SPOOFING_RX = re.compile("[" + "".join(sorted(SPOOFING_CONTROLS)) + "]")
 
 
 def fold_char(ch: str) -> str:
@@ -100,10 +101,30 @@ def normalize_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(out), tuple(index)
 
 
+class _FoldTable(dict):
+    """`str.translate` table filled on first sight of each character.
+
+    The matching form is a per-character function (NFKC of one character,
+    then `fold_char`), so a cached table gives exactly `normalize_with_map`'s
+    text while the loop runs in C: at archive scale this was most of the
+    builder's time (every line is normalised at least once).
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        decomposed = unicodedata.normalize("NFKC", ch) if code >= 0xFB50 or ch in "\u00a0" else ch
+        folded = "".join(fold_char(part) for part in decomposed)
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Matching form of a text: same rules as `normalize_with_map`, without the map."""
-    return normalize_with_map(text)[0]
+    return text.translate(_FOLD_TABLE)
 
 
 def words(text: str) -> list[str]:
@@ -166,6 +187,8 @@ def remove_spoofing(text: str) -> tuple[str, list[int]]:
     a passage read differently from what it says, so they are removed and the
     caller reports where they were.
     """
+    if not _SPOOFING_RX.search(text):
+        return text, []  # the common case, without a Python loop over every character
     found = [i for i, ch in enumerate(text) if ch in SPOOFING_CONTROLS]
     if not found:
         return text, []

@@ -267,6 +267,8 @@ def _page_header(
     if repeat_at is None:
         if not (captions and saw_debris):
             return None
+        if j < len(content) and any(d.text == content[j].text for d in deck):
+            return None  # a body heading before the next page's header: that header's title is repeated
         return title, deck, captions, dropped, j
     if strict and not (saw_debris or dropped):
         return None

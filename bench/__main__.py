@@ -1,0 +1,356 @@
+"""`make bench`: the builder at archive scale, beside MkDocs and Hugo on the same machine.
+
+For each size N (BENCH_SIZES, default 1000,5000,20000 articles) it generates a
+synthetic corpus in the real dumps' shape (`bench.generate`), then measures,
+each in a fresh child process timed by GNU time (wall, CPU, peak RSS):
+
+- the builder, cold (no cache), single process (`--jobs 1`) and on every core;
+- the whole `make site` on that corpus: builder, `mkdocs build --strict`-less
+  build with the real configuration, Pagefind; plus the builder pass the
+  MkDocs hook runs before every build (a cached rebuild with nothing changed);
+- rebuilds after changing one seed and one annotation, with how many seeds
+  were re-extracted and how many pages rewritten (read from the builder's
+  summary line), which is what `mkdocs serve` waits for;
+- references: `mkdocs build` of the same article pages with a plain Material
+  configuration (no hooks, no builder), and Hugo building the same Markdown.
+
+Results go to `bench/results.json` and a table; every figure is from one run on
+one machine, so the ratios are what to read. Work files live in `bench/out/`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .generate import generate_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "scale"
+RESULTS = ROOT / "bench" / "results.json"
+BIN = Path(sys.executable).parent
+DEFAULT_SIZES = (1000, 5000, 20000)
+SUMMARY = re.compile(
+    r"(?P<files>\d+) seed files \((?P<cached>\d+) from cache\), (?P<articles>\d+) articles.*?"
+    r"(?P<written>\d+) pages written, (?P<unchanged>\d+) unchanged"
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed child process."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    ok: bool
+    summary: str = ""
+
+
+def timed(cmd: list[str], cwd: Path = ROOT) -> Run:
+    """Run `cmd` under GNU time; its own rusage, not the parent's, gives the peak memory."""
+    stats = OUT / ".time"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(stats), *cmd],
+        cwd=cwd,
+        env=env,
+        text=True,
+        capture_output=True,
+    )
+    wall = time.perf_counter() - started
+    fields = stats.read_text().split()[-4:]
+    cpu = float(fields[1]) + float(fields[2])
+    peak = int(fields[3]) / 1024
+    if done.returncode != 0:
+        print(f"  ! {' '.join(cmd[:4])}… exited {done.returncode}: {done.stderr[-600:]}", file=sys.stderr)
+    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return Run(round(wall, 2), round(cpu, 2), round(peak, 1), done.returncode == 0, last)
+
+
+def builder(seeds: Path, docs: Path, annotations: Path, jobs: int | None = None, cache: bool = True) -> Run:
+    cmd = [sys.executable, "-m", "builder", "build", "--seeds", str(seeds), "--docs", str(docs)]
+    cmd += ["--annotations", str(annotations), "--quiet"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    if not cache:
+        cmd.append("--no-cache")
+    return timed(cmd)
+
+
+def counts(run: Run) -> dict[str, int]:
+    """Seeds re-extracted and pages rewritten, from the builder's summary line."""
+    m = SUMMARY.search(run.summary)
+    if not m:
+        return {}
+    return {
+        "seeds": int(m["files"]),
+        "re_extracted": int(m["files"]) - int(m["cached"]),
+        "pages_written": int(m["written"]),
+        "pages_unchanged": int(m["unchanged"]),
+    }
+
+
+def hand_written_docs(target: Path) -> None:
+    """The real docs/ without what the builder generated: the pages and assets people wrote."""
+    source = ROOT / "docs"
+    try:
+        generated = set(json.loads((source / ".generated.json").read_text("utf-8")))
+    except (OSError, ValueError):
+        generated = set()
+    shutil.rmtree(target, ignore_errors=True)
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source).as_posix()
+        if path.is_file() and rel not in generated and rel != ".generated.json":
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target / rel)
+
+
+def mkdocs_config(work: Path, docs: Path, site: Path) -> Path:
+    """The real mkdocs.yml, pointed at the bench's docs and site.
+
+    MkDocs resolves a config's relative paths against the file that loads it,
+    so every path here is absolute; hooks are listed without `mkdocs_hook.py`,
+    whose `on_pre_build` rebuilds the real seeds into docs_dir (its cost is
+    measured separately as the cached builder pass).
+    """
+    hooks = [str(ROOT / "builder" / "search_hook.py")] if (ROOT / "builder" / "search_hook.py").exists() else []
+    config = {
+        "INHERIT": str(ROOT / "mkdocs.yml"),
+        "docs_dir": str(docs),
+        "site_dir": str(site),
+        "theme": {"name": "material", "custom_dir": str(ROOT / "templates" / "overrides")},
+        "hooks": hooks,
+        "strict": False,  # synthetic text may trip a link warning; the figure is about time
+    }
+    path = work / "mkdocs.yml"
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def plain_mkdocs(work: Path, docs: Path) -> Run:
+    """Reference: MkDocs + Material on the same article pages, with nothing of ours."""
+    plain = work / "plain-docs"
+    shutil.rmtree(plain, ignore_errors=True)
+    shutil.copytree(docs / "articles", plain / "articles")
+    (plain / "index.md").write_text("# أرشيف\n", encoding="utf-8")
+    config = work / "plain-mkdocs.yml"
+    config.write_text(
+        json.dumps(
+            {
+                "site_name": "plain",
+                "docs_dir": str(plain),
+                "site_dir": str(work / "plain-site"),
+                "theme": {"name": "material", "language": "ar"},
+                "nav": [{"الرئيسية": "index.md"}],
+                "validation": {"nav": {"omitted_files": "ignore"}},
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    return timed([str(BIN / "mkdocs"), "build", "--quiet", "-f", str(config)])
+
+
+HUGO_CONFIG = """baseURL = "https://example.org/"
+languageCode = "ar"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_LAYOUT = (
+    '<!doctype html><html lang="ar" dir="rtl"><head><title>{{ .Title }}</title></head>'
+    '<body>{{ block "main" . }}{{ end }}</body></html>'
+)
+
+
+def hugo(work: Path, docs: Path) -> Run | None:
+    """Reference: Hugo rendering the same Markdown with a minimal layout."""
+    if shutil.which("hugo") is None:
+        return None
+    site = work / "hugo"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(docs / "articles", site / "content" / "articles")
+    (site / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = site / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "baseof.html").write_text(HUGO_LAYOUT, encoding="utf-8")
+    (layouts / "single.html").write_text('{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}', "utf-8")
+    (layouts / "list.html").write_text('{{ define "main" }}{{ range .Pages }}{{ .Title }} {{ end }}{{ end }}', "utf-8")
+    return timed(["hugo", "--quiet", "--source", str(site), "--destination", str(site / "public")])
+
+
+def annotate_one(annotations: Path, docs: Path, text: str) -> str | None:
+    """Write annotations/<id>.yml on the first article, quoting words of its first paragraph."""
+    try:
+        first = json.loads((docs / "data" / "articles.jsonl").open(encoding="utf-8").readline())
+    except (OSError, ValueError):
+        return None
+    quote = " ".join(first["paragraphs"][0].split()[:5])
+    body = (
+        f"article: {first['id']}\nnotes:\n  - quote: {json.dumps(quote, ensure_ascii=False)}\n"
+        f"    kind: context\n    text: {json.dumps(text, ensure_ascii=False)}\n    author: bench\n"
+    )
+    (annotations / f"{first['id']}.yml").write_text(body, encoding="utf-8")
+    return first["id"]
+
+
+def change_one_seed(seeds: Path) -> None:
+    """Append a sentence to the last paragraph of one seed in the middle of the corpus."""
+    files = sorted(seeds.glob("*.txt"))
+    target = files[len(files) // 2]
+    text = target.read_text(encoding="utf-8").rstrip("\n")
+    target.write_text(text + " وأضاف المتحدث أن التحقيق مستمر.\n", encoding="utf-8")
+
+
+def bench_size(n: int) -> dict[str, object]:
+    work = OUT / str(n)
+    seeds, docs, annotations, site = work / "seeds", work / "docs", work / "annotations", work / "site"
+    print(f"N = {n:,}: generating…", flush=True)
+    files = generate_corpus(seeds, n)
+    shutil.rmtree(annotations, ignore_errors=True)
+    annotations.mkdir(parents=True)
+    result: dict[str, object] = {"articles": n, "seed_files": files}
+
+    hand_written_docs(docs)
+    one = builder(seeds, docs, annotations, jobs=1, cache=False)
+    result["builder_jobs1"] = asdict(one)
+    result["articles_per_s_jobs1"] = round(n / one.wall, 1)
+    print(f"  builder --jobs 1: {one.wall:.1f} s, {one.peak_mb:.0f} MB", flush=True)
+    hand_written_docs(docs)
+    two = builder(seeds, docs, annotations, jobs=os.cpu_count() or 1, cache=False)
+    result["builder_all_cores"] = asdict(two)
+    result["articles_per_s_all_cores"] = round(n / two.wall, 1)
+    print(f"  builder --jobs {os.cpu_count()}: {two.wall:.1f} s", flush=True)
+
+    # make site on this corpus: builder (cold, all cores), mkdocs, pagefind, and the hook's cached pass.
+    hand_written_docs(docs)
+    config = mkdocs_config(work, docs, site)
+    steps = {"builder": builder(seeds, docs, annotations, cache=False)}
+    steps["builder_hook_pass"] = builder(seeds, docs, annotations)
+    steps["mkdocs"] = timed([str(BIN / "mkdocs"), "build", "--quiet", "-f", str(config)])
+    print(f"  mkdocs build: {steps['mkdocs'].wall:.1f} s", flush=True)
+    steps["pagefind"] = timed([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"])
+    total = sum(s.wall for s in steps.values())
+    result["make_site"] = {k: asdict(v) for k, v in steps.items()} | {"total_wall": round(total, 2)}
+    builder_time = steps["builder"].wall + steps["builder_hook_pass"].wall
+    result["builder_share_of_make_site"] = round(builder_time / total, 3)
+    result["no_change_rebuild"] = asdict(steps["builder_hook_pass"]) | counts(steps["builder_hook_pass"])
+
+    plain = plain_mkdocs(work, docs)
+    result["reference_plain_mkdocs"] = asdict(plain)
+    print(f"  plain mkdocs: {plain.wall:.1f} s", flush=True)
+    ref = hugo(work, docs)
+    result["reference_hugo"] = asdict(ref) if ref else "not measured: hugo is not installed"
+
+    builder(seeds, docs, annotations)  # warm the cache right before (other work may have changed the code)
+    change_one_seed(seeds)
+    seed_run = builder(seeds, docs, annotations)
+    result["rebuild_one_seed"] = asdict(seed_run) | counts(seed_run)
+    article = annotate_one(annotations, docs, "ملاحظة أولى للقياس.")
+    if article is None:
+        result["rebuild_one_annotation"] = "not measured: no data/articles.jsonl to pick an article from"
+    else:
+        builder(seeds, docs, annotations)  # settle with the annotation in place
+        annotate_one(annotations, docs, "ملاحظة معدّلة للقياس.")
+        note_run = builder(seeds, docs, annotations)
+        result["rebuild_one_annotation"] = asdict(note_run) | counts(note_run) | {"article": article}
+    return result
+
+
+def table(results: list[dict[str, object]]) -> str:
+    """The figures side by side, and cost per 1,000 articles to show (near-)linear growth."""
+
+    def g(r: dict, *keys: str) -> object:
+        for k in keys:
+            r = r.get(k, {}) if isinstance(r, dict) else {}
+        return r if r != {} else None
+
+    def s(value: object) -> str:
+        return f"{value:,.1f}" if isinstance(value, (int, float)) else "—"
+
+    rows = [
+        ("builder s (--jobs 1, cold)", lambda r: g(r, "builder_jobs1", "wall")),
+        ("  articles/s (--jobs 1)", lambda r: g(r, "articles_per_s_jobs1")),
+        ("builder s (all cores, cold)", lambda r: g(r, "builder_all_cores", "wall")),
+        ("  articles/s (all cores)", lambda r: g(r, "articles_per_s_all_cores")),
+        ("builder peak MB (--jobs 1)", lambda r: g(r, "builder_jobs1", "peak_mb")),
+        ("builder CPU s per 1,000 articles", lambda r: g(r, "builder_jobs1", "cpu") * 1000 / r["articles"]),
+        ("mkdocs build s (our config)", lambda r: g(r, "make_site", "mkdocs", "wall")),
+        ("  mkdocs peak MB", lambda r: g(r, "make_site", "mkdocs", "peak_mb")),
+        ("ref: plain mkdocs s (same pages)", lambda r: g(r, "reference_plain_mkdocs", "wall")),
+        ("ref: hugo s (same Markdown)", lambda r: g(r, "reference_hugo", "wall")),
+        ("pagefind s", lambda r: g(r, "make_site", "pagefind", "wall")),
+        ("make site s (incl. hook pass)", lambda r: g(r, "make_site", "total_wall")),
+        ("  builder share of make site %", lambda r: 100 * r["builder_share_of_make_site"]),
+        ("hook pass / no-change rebuild s", lambda r: g(r, "no_change_rebuild", "wall")),
+        ("rebuild after 1 seed s", lambda r: g(r, "rebuild_one_seed", "wall")),
+        ("  seeds re-extracted / pages written", lambda r: None),
+        ("rebuild after 1 annotation s", lambda r: g(r, "rebuild_one_annotation", "wall")),
+        ("  seeds re-extracted / pages written", lambda r: None),
+    ]
+    width = 38
+    lines = ["".ljust(width) + "".join(f"N={r['articles']:,}".rjust(14) for r in results)]
+    for i, (label, fn) in enumerate(rows):
+        cells = []
+        for r in results:
+            if label.startswith("  seeds"):
+                key = "rebuild_one_seed" if "seed" in rows[i - 1][0] else "rebuild_one_annotation"
+                part = r.get(key)
+                done = isinstance(part, dict) and "re_extracted" in part
+                cells.append(f"{part['re_extracted']} / {part['pages_written']}" if done else "—")
+                continue
+            try:
+                cells.append(s(fn(r)))
+            except (TypeError, KeyError):
+                cells.append("—")
+        lines.append(label.ljust(width) + "".join(c.rjust(14) for c in cells))
+    lines.append("")
+    lines.append("builder CPU s per 1,000 articles (flat = linear):")
+    for r in results:
+        per = r["builder_jobs1"]["cpu"] * 1000 / r["articles"]
+        lines.append(f"  N={r['articles']:>6,} {'#' * max(1, round(per * 10))} {per:.2f}")
+    return "\n".join(lines)
+
+
+def sizes() -> tuple[int, ...]:
+    raw = os.environ.get("BENCH_SIZES", "")
+    return tuple(int(x) for x in raw.replace(" ", "").split(",") if x) or DEFAULT_SIZES
+
+
+def ensure_hugo() -> None:
+    """`make bench` installs Debian's hugo when it is missing and apt is usable; otherwise says so."""
+    if shutil.which("hugo") or shutil.which("apt-get") is None or os.geteuid() != 0:
+        return
+    subprocess.run(["apt-get", "install", "-y", "-q", "hugo"], check=False, capture_output=True)
+
+
+def main() -> int:
+    ensure_hugo()
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results = [bench_size(n) for n in sizes()]
+    report = {
+        "command": f"BENCH_SIZES={','.join(map(str, sizes()))} make bench",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "seconds": round(time.perf_counter() - started, 1),
+        "sizes": results,
+    }
+    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print()
+    print(table(results))
+    print(f"\n{RESULTS.relative_to(ROOT)} written; whole bench {report['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
