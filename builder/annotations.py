@@ -265,7 +265,7 @@ def parse_annotation(path: str, data: bytes) -> tuple[RawAnnotation | None, list
                 article_node,
                 "A101",
                 f"`{article}` is not an article id",
-                "ids look like a-528e9c4a65; copy it from the article page (المعرّف)",
+                "ids look like a-528e9c4a65; copy it from the article page, under «المعرّف»",
             )
             article = None
         elif article is not None and stem != article:
@@ -748,7 +748,7 @@ def apply_annotations(
                     "A101",
                     f"no article with id `{raw.article}` in the archive",
                     (f"did you mean `{close[0]}`? " if close else "")
-                    + "copy the id from the article page (المعرّف) or run `python -m builder annotate <id>`",
+                    + "copy the id from the article page, under «المعرّف»",
                     col=raw.article_col,
                 )
             )
