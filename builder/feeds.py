@@ -25,8 +25,8 @@ from xml.etree import ElementTree as ET
 from .model import Article
 
 LIMIT = 50
-ATOM_PATH = "feeds/atom.xml"
-JSON_PATH = "feeds/feed.json"
+ATOM_PATH = "feed.xml"
+JSON_PATH = "feed.json"
 NO_DATE = "1970-01-01"  # only when no article of the archive has a date at all
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TITLE = "أرشيف الساحل: أحدث المقالات"

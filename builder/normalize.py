@@ -66,7 +66,8 @@ PROCLITIC_PREP = "بلك"
 ARTICLE = "ال"
 MIN_STEM = 2
 
-_WORD = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
+# Letters and digits only: Arabic punctuation (، ؛ ؟) sits inside U+0600–U+06FF but is no part of a word.
+_WORD = re.compile(r"[^\W_]+")
 _SPOOFING_RX = re.compile("[" + "".join(sorted(SPOOFING_CONTROLS)) + "]")
 
 
@@ -129,7 +130,7 @@ def normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Matching-form words; guillemets, quotes, brackets and punctuation separate words."""
-    return _WORD.findall(normalize(text).replace("_", " "))
+    return _WORD.findall(normalize(text))
 
 
 def clitic_stems(word: str) -> tuple[str, ...]:

@@ -144,12 +144,12 @@ def test_head_tags_jsonld_and_canonical(built_site, seed_build):
             assert (built_site / url[len(base) :] / "index.html").is_file(), url
     home = soup(built_site, "")
     assert home.select_one('meta[property="og:type"]')["content"] == "website"
-    assert home.select_one('link[type="application/atom+xml"]')["href"].endswith("feeds/atom.xml")
+    assert home.select_one('link[type="application/atom+xml"]')["href"].endswith("feed.xml")
 
 
 def test_feeds_are_valid_and_list_the_articles(built_site, seed_build):
     rng = etree.RelaxNG(etree.parse(str(SCHEMAS / "atom.rng")))
-    atom = etree.parse(str(built_site / "feeds" / "atom.xml"))
+    atom = etree.parse(str(built_site / "feed.xml"))
     assert rng.validate(atom), rng.error_log
     ns = {"a": "http://www.w3.org/2005/Atom"}
     base = seo.site_url()
@@ -157,7 +157,7 @@ def test_feeds_are_valid_and_list_the_articles(built_site, seed_build):
         base + a.url for a in seed_build.articles
     ]
     schema = json.loads((SCHEMAS / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
-    feed = json.loads((built_site / "feeds" / "feed.json").read_text(encoding="utf-8"))
+    feed = json.loads((built_site / "feed.json").read_text(encoding="utf-8"))
     assert not list(Draft202012Validator(schema).iter_errors(feed))
     assert [i["title"] for i in feed["items"]] == [a.title for a in seed_build.articles]
     assert feed["items"][0]["date_published"] == "2025-09-16T00:00:00Z"
@@ -200,7 +200,7 @@ def test_open_data_files(built_site, seed_build):
     entity_rows = list(csv.DictReader(io.StringIO((built_site / "data" / "entities.csv").read_text("utf-8-sig"))))
     assert len(entity_rows) == len(ids)
     data_page = content(soup(built_site, "data"))
-    for name in ("articles.jsonl", "articles.csv", "entities.json", "entities.csv", "atom.xml", "feed.json"):
+    for name in ("articles.jsonl", "articles.csv", "entities.json", "entities.csv", "feed.xml", "feed.json"):
         (link,) = [a for a in data_page.select("a") if a.get_text() == name]
         assert resolve(built_site, "data/", link["href"]).is_file(), name
 

@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-COPY = ("builder", "templates", "seeds", "mkdocs.yml", "docs/about.md", "docs/data.md", "docs/assets", "entities", "annotations")
+COPY = (
+    "builder",
+    "templates",
+    "seeds",
+    "mkdocs.yml",
+    "docs/about.md",
+    "docs/data.md",
+    "docs/assets",
+    "entities",
+    "annotations",
+)
 
 
 def free_port() -> int:

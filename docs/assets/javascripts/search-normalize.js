@@ -9,7 +9,8 @@ const DROP = new Set(Array.from(T.drop));
 const SPACES = new Set(Array.from(T.spaces));
 const FOLDS = new Map(Object.entries(T.folds));
 // normalize.py: \w (letters, digits, underscore) or U+0600..U+06FF.
-const WORD = /[\p{L}\p{N}_\u0600-\u06FF]+/gu;
+// normalize.py _WORD: letters and digits only (Arabic punctuation is no part of a word).
+const WORD = /[\p{L}\p{N}]+/gu;
 
 export function foldChar(ch) {
   if (DROP.has(ch)) return "";
@@ -44,7 +45,7 @@ export function normalize(text) {
 }
 
 export function words(text) {
-  return normalize(text).replaceAll("_", " ").match(WORD) || [];
+  return normalize(text).match(WORD) || [];
 }
 
 export function cliticStems(word) {
@@ -76,9 +77,9 @@ export function core(word) {
   return stems[stems.length - 1];
 }
 
-// search_assets.search_words: `words` split again at Arabic punctuation (، ؛ ؟).
+// search_assets.search_words: the words Pagefind indexes, as `words` finds them.
 export function searchWords(text) {
-  return words(text).flatMap((w) => w.match(/[\p{L}\p{N}_]+/gu) || []);
+  return words(text);
 }
 
 // search_assets.query_cores: the distinct clitic-free cores of the typed words.
