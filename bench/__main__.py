@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .generate import generate_corpus
+from .site import hand_written_docs, mkdocs_config
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "scale"
@@ -98,43 +99,6 @@ def counts(run: Run) -> dict[str, int]:
         "pages_written": int(m["written"]),
         "pages_unchanged": int(m["unchanged"]),
     }
-
-
-def hand_written_docs(target: Path) -> None:
-    """The real docs/ without what the builder generated: the pages and assets people wrote."""
-    source = ROOT / "docs"
-    try:
-        generated = set(json.loads((source / ".generated.json").read_text("utf-8")))
-    except (OSError, ValueError):
-        generated = set()
-    shutil.rmtree(target, ignore_errors=True)
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source).as_posix()
-        if path.is_file() and rel not in generated and rel != ".generated.json":
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / rel)
-
-
-def mkdocs_config(work: Path, docs: Path, site: Path) -> Path:
-    """The real mkdocs.yml, pointed at the bench's docs and site.
-
-    MkDocs resolves a config's relative paths against the file that loads it,
-    so every path here is absolute; hooks are listed without `mkdocs_hook.py`,
-    whose `on_pre_build` rebuilds the real seeds into docs_dir (its cost is
-    measured separately as the cached builder pass).
-    """
-    hooks = [str(ROOT / "builder" / "search_hook.py")] if (ROOT / "builder" / "search_hook.py").exists() else []
-    config = {
-        "INHERIT": str(ROOT / "mkdocs.yml"),
-        "docs_dir": str(docs),
-        "site_dir": str(site),
-        "theme": {"name": "material", "custom_dir": str(ROOT / "templates" / "overrides")},
-        "hooks": hooks,
-        "strict": False,  # synthetic text may trip a link warning; the figure is about time
-    }
-    path = work / "mkdocs.yml"
-    path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
-    return path
 
 
 def plain_mkdocs(work: Path, docs: Path) -> Run:
