@@ -27,8 +27,8 @@ report: $(STAMP)
 	$(BIN)/python -m builder report
 
 lint: $(STAMP)
-	$(BIN)/ruff check builder tests
-	$(BIN)/ruff format --check builder tests
+	$(BIN)/ruff check builder tests bench
+	$(BIN)/ruff format --check builder tests bench
 
 # axe-core for tests/browser/test_a11y.py, pinned by package-lock.json.
 $(AXE): package.json package-lock.json
@@ -36,7 +36,7 @@ $(AXE): package.json package-lock.json
 	touch $(AXE)
 
 test: $(STAMP) $(AXE)
-	$(BIN)/ruff check builder tests
+	$(BIN)/ruff check builder tests bench
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
