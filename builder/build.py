@@ -15,7 +15,7 @@ import os
 import pickle
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import annotations, entity_pages, publish, render, search_assets
@@ -236,12 +236,4 @@ def build(
     result = assemble(seeds_dir, cache_dir, jobs, annotations_dir)
     if not write:
         return result
-    written = write_output(render_site(result), docs_dir)
-    return BuildResult(
-        files=result.files,
-        articles=result.articles,
-        problems=result.problems,
-        written=written,
-        cached=result.cached,
-        entities=result.entities,
-    )
+    return replace(result, written=write_output(render_site(result), docs_dir))
