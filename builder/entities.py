@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from .entity_words import (
     MONTHS,
@@ -55,6 +56,8 @@ WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+")
 HARD_GAP = re.compile(r"[.,،؛;:!?؟()\[\]{}/\\|…\n]")
 QUOTE_OPEN = frozenset('«"“')
 QUOTE_CLOSE = frozenset('»"”')
+_QUOTES = QUOTE_OPEN | QUOTE_CLOSE
+_SPLIT = re.compile("(" + WORD.pattern + ")")
 # Spelling pairs that normalisation keeps apart but outlets mix: أميركا/أمريكا.
 SPELLING_PAIRS: tuple[tuple[str, str], ...] = (("ميرك", "مريك"),)
 # Compound first names: the given name is two words («عبد الرحمن», «أبو بكر»).
@@ -67,8 +70,9 @@ TYPE_ORDER: dict[str, int] = {"person": 0, "organisation": 1, "place": 2}
 TYPE_SLUG: dict[str, str] = {"person": "p", "organisation": "o", "place": "g"}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word with its original offsets (a tuple: made once per word of the archive, so cheap)."""
+
     start: int  # offsets into the original text
     end: int
     key: str  # matching form, spelling pairs folded
@@ -114,16 +118,25 @@ def stems(key: str) -> tuple[tuple[str, int], ...]:
 
 
 def tokenize(text: str) -> list[Token]:
+    """Words with offsets; `re.split` hands over words and the gaps between them in one C call."""
+    parts = _SPLIT.split(text)
     tokens: list[Token] = []
-    last = 0
-    for m in WORD.finditer(text):
-        gap = text[last : m.start()]
-        quoted = any(ch in QUOTE_OPEN or ch in QUOTE_CLOSE for ch in gap)
-        tokens.append(Token(m.start(), m.end(), token_key(m.group()), bool(HARD_GAP.search(gap)), gap, quoted))
-        last = m.end()
+    pos = 0
+    for k in range(1, len(parts), 2):
+        gap, word = parts[k - 1], parts[k]
+        pos += len(gap)
+        if gap == " " or not gap:
+            hard = quoted = False
+        else:
+            hard = HARD_GAP.search(gap) is not None
+            quoted = not _QUOTES.isdisjoint(gap)
+        end = pos + len(word)
+        tokens.append(Token(pos, end, token_key(word), hard, gap, quoted))
+        pos = end
     return tokens
 
 
+@lru_cache(maxsize=65536)
 def name_keys(name: str) -> tuple[str, ...]:
     """A registry name as the token keys the trie stores."""
     return tuple(t.key for t in tokenize(name))
@@ -149,6 +162,7 @@ class Matcher:
     trie: dict
     entities: dict[str, Entity]
     not_after: dict[str, frozenset[str]]
+    starts: dict[str, bool] = field(default_factory=dict)  # word -> can it start a name (memo)
 
 
 def build_matcher(entities: Iterable[Entity]) -> Matcher:
@@ -179,11 +193,27 @@ class Hit:
     entity_id: str
 
 
-def match_tokens(text: str, tokens: Sequence[Token], trie: dict, vetoes: dict[str, frozenset[str]]) -> list[Hit]:
+def match_tokens(
+    text: str,
+    tokens: Sequence[Token],
+    trie: dict,
+    vetoes: dict[str, frozenset[str]],
+    starts: dict[str, bool] | None = None,
+) -> list[Hit]:
     """Non-overlapping matches, longest first; only a name's first word may carry clitics."""
     found: list[tuple[int, int, int, str]] = []  # (-length, first, peeled, id)
     n = len(tokens)
-    for i, token in enumerate(tokens):
+    # Most words start no name: find the few that do with one set test per distinct word.
+    memo = starts if starts is not None else {}
+    starters = set()
+    for k in {t.key for t in tokens}:
+        can = memo.get(k)
+        if can is None:
+            can = memo[k] = any(stem in trie for stem, _ in stems(k))
+        if can:
+            starters.add(k)
+    for i in [i for i, t in enumerate(tokens) if t.key in starters]:
+        token = tokens[i]
         common = token.key in NEVER_MATCH  # may begin a longer name («جنوب السودان»), never be one
         best: tuple[int, int, str] | None = None  # (last, peeled, id)
         for stem, peeled in stems(token.key):
@@ -247,6 +277,29 @@ def _head_key(token: Token, heads: frozenset[str]) -> bool:
     return any(stem in heads for stem, _ in stems(token.key))
 
 
+CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL = 1, 2, 4, 8, 16
+_TITLE_WORDS = TITLE_COMPLEMENTS | TITLE_HEADS
+
+
+@lru_cache(maxsize=131072)
+def cues(key: str) -> int:
+    """Which discovery rules a word can start, as bits; cached, so most words cost one lookup."""
+    token = Token(0, 0, key, False, "")
+    plain = _plain(token)
+    return (
+        (CUE_TITLE if plain in TITLE_HEADS else 0)
+        | (CUE_SPEECH if key in SPEECH_VERBS else 0)
+        | (CUE_ORG if _head_key(token, ORG_HEADS) else 0)
+        | (CUE_PLACE if _head_key(token, PLACE_HEADS) else 0)
+        | (CUE_DUAL if _head_key(token, PLACE_HEADS_DUAL) else 0)
+    )
+
+
+@lru_cache(maxsize=131072)
+def _title_word(key: str) -> bool:
+    return key.startswith(ARTICLE) or key == "في" or any(stem in _TITLE_WORDS for stem, _ in stems(key))
+
+
 def _name_word(token: Token, first: bool) -> bool:
     key = token.key
     if not key or key in STOPWORDS or key in NEVER_MATCH or key.isdigit() or len(key) < 2:
@@ -299,22 +352,13 @@ def discover(text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[
         found.append(Found(kind, name, first, last, start, end, rule))
 
     for i, token in enumerate(tokens):
-        if used[i]:
+        cue = cues(token.key)
+        if not cue or used[i]:
             continue
-        plain = _plain(token)
         # Title, its complement, then the name: «نائب وزير الخارجية الأميركي كريستوفر لانداو،».
-        if plain in TITLE_HEADS:
+        if cue & CUE_TITLE:
             j = i + 1
-            while (
-                j < n
-                and not tokens[j].hard_before
-                and (
-                    tokens[j].key.startswith(ARTICLE)
-                    or _head_key(tokens[j], TITLE_COMPLEMENTS | TITLE_HEADS)
-                    or tokens[j].key == "في"
-                    or used[j]
-                )
-            ):
+            while j < n and not tokens[j].hard_before and (used[j] or _title_word(tokens[j].key)):
                 j += 1
             # «الرئيس دونالد ترامب، ومسؤولون»: the title already has its (registered) name.
             after_name = j > i + 1 and used[j - 1] and j < n and tokens[j].hard_before
@@ -323,7 +367,7 @@ def discover(text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[
                 add("person", j, last, "title")
                 continue
         # Speech verb, name, comma, role: «وقال موسى آغ أشاراتومان، عضو …».
-        if token.key in SPEECH_VERBS:
+        if cue & CUE_SPEECH:
             last = _name_run(tokens, i + 1, used, allow_comma_start=False)
             if (
                 last is not None
@@ -334,7 +378,7 @@ def discover(text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[
                 add("person", i + 1, last, "speech")
                 continue
         # Organisation head and a quoted name: «وكالة «أسوشييتد برس»».
-        if _head_key(token, ORG_HEADS) and i + 1 < n and not tokens[i + 1].hard_before:
+        if cue & CUE_ORG and i + 1 < n and not tokens[i + 1].hard_before:
             gap = tokens[i + 1].gap_before
             if any(ch in QUOTE_OPEN for ch in gap):
                 k = i + 1
@@ -356,13 +400,13 @@ def discover(text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[
                     add("organisation", i + 1, k, "org-quoted", head=token)
                     continue
         # Place head and one name word: «قرية دوما»، «بمنطقة فاسكاري».
-        if _head_key(token, PLACE_HEADS) and i + 1 < n and not tokens[i + 1].hard_before:
+        if cue & CUE_PLACE and i + 1 < n and not tokens[i + 1].hard_before:
             j = i + 1
             if _place_word(tokens, j, used) and _place_ends(tokens, j + 1, used):
                 add("place", j, j, "place-head")
                 continue
         # Dual place head: «مدينتي غوما وبوكافو»، «منطقتي: وورو، ونوكو».
-        if _head_key(token, PLACE_HEADS_DUAL) and i + 2 < n:
+        if cue & CUE_DUAL and i + 2 < n:
             j = i + 1
             if tokens[j].gap_before.strip() not in ("", ":"):
                 continue
@@ -411,6 +455,7 @@ def _place_ends(tokens: Sequence[Token], j: int, used: Sequence[bool]) -> bool:
 # ---------------------------------------------------------------- ids and merging
 
 
+@lru_cache(maxsize=65536)
 def form_of(name: str) -> str:
     """The matching form that identifies a name: its token keys joined by spaces."""
     return " ".join(name_keys(name))
@@ -436,6 +481,7 @@ def discovered_id(name: str) -> str:
     return f"{slug}-{hashlib.sha1(form.encode()).hexdigest()[:6]}"
 
 
+@lru_cache(maxsize=65536)
 def short_form(name: str) -> tuple[str, ...] | None:
     """The name after the given name: how an article names a person the second time."""
     keys = name_keys(name)
@@ -480,7 +526,7 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     result = ArticleAnalysis(article.id)
     tokenised = [(p, text, tokenize(text)) for p, text in _texts(article)]
     for p, text, tokens in tokenised:
-        hits = match_tokens(text, tokens, matcher.trie, matcher.not_after)
+        hits = match_tokens(text, tokens, matcher.trie, matcher.not_after, matcher.starts)
         taken = [False] * len(tokens)
         for h in hits:
             for k in range(h.first, h.last + 1):
@@ -488,10 +534,7 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
         result.hits.extend((p, h) for h in hits)
         if p >= 0:
             result.found.extend((p, f) for f in discover(text, tokens, taken))
-        for t in tokens:
-            term = term_of(t.key)
-            if term:
-                result.terms[term] += 1
+        result.terms.update(filter(None, map(term_of, [t.key for t in tokens])))
     # Second pass: names found in this article, everywhere in it (discovered names
     # and people's short forms), in the words the first pass left free.
     local: dict = {}

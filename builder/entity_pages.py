@@ -15,7 +15,6 @@ decide, because no score can (رودي/رودولف عطا الله are one pers
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -157,7 +156,10 @@ def variant_pairs(entities: Iterable[Entity]) -> list[tuple[Entity, Entity, str]
                     continue
                 given_a, given_b = ka[0], kb[0]
                 same_middle = [skeleton(k) for k in ka[1:-1]] == [skeleton(k) for k in kb[1:-1]]
-                related = given_a == given_b or len(os.path.commonprefix([given_a, given_b])) >= MIN_SHARED_GIVEN
+                related = given_a == given_b or (
+                    min(len(given_a), len(given_b)) >= MIN_SHARED_GIVEN
+                    and given_a[:MIN_SHARED_GIVEN] == given_b[:MIN_SHARED_GIVEN]
+                )
                 if related and same_middle:
                     first, second = sorted((a, b), key=lambda e: e.id)
                     why = "الاسم الأول نفسه أو مختصره، واسم العائلة بالحروف الساكنة نفسها"
