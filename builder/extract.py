@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
 
 from . import patterns as P
+from .dates import DATE_LINE_SCAN, earliest_date, parse_date_line, parse_iso_date
 from .model import Article, Block, Caption, Quote, Teaser
 from .normalize import normalize
 from .parse import Line, RawArticle, is_byline, is_caption, is_debris, split_caption, word_count
 from .problems import Problem, warning
 
 _SECTIONS = sorted(P.SECTIONS, key=len, reverse=True)
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in P.MONTHS), key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(
-    rf"(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH_ALT})(?:\s*\([^)]*\))?\s+(?P<year>(?:19|20)\d\d)"
-)
-_YEAR_ONLY = re.compile(r"(?:عام|العام|سنة)\s+(?P<year>(?:19|20)\d\d)")
-_MONTHS_NORM = {normalize(k): v for k, v in P.MONTHS.items()}
 
 
 def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
@@ -32,7 +26,16 @@ def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
     headers = {key: (value, no) for key, value, no in raw.headers}
     lead_caption = _caption(raw.lead_captions[0]) if raw.lead_captions else None
     extra_lead = [_caption(c) for c in raw.lead_captions[1:]]
-    body, byline_line = _body(raw.body, raw.lead_captions)
+    deck_lines: list[Line] = []
+    deck_date: tuple[str, Line] | None = None
+    for d in raw.deck:
+        iso = parse_date_line(d.text)
+        if iso and deck_date is None:
+            deck_date = (iso, d)
+        else:
+            deck_lines.append(d)
+    body, byline_line, date_line = _body(raw.body, raw.lead_captions)
+    date_line = date_line or deck_date
     body = tuple(Block("caption", c.text, c.line, c.credit) for c in extra_lead) + body
     paragraphs = [b for b in body if b.kind == "paragraph"]
 
@@ -53,6 +56,8 @@ def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
         )
 
     date_value, date_source = _header_date(headers, raw.source, problems)
+    if date_value is None and date_line is not None:
+        date_value, date_source = date_line[0], f"dateline:{date_line[1].no}"
     earliest, earliest_source = earliest_date([c for c in (lead_caption, *_body_captions(body)) if c])
     outlet, dateline, author, byline, outlet_source = None, None, None, None, None
     if "outlet" in headers or "source" in headers:
@@ -79,7 +84,7 @@ def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
         line=raw.line,
         title=title,
         title_derived=derived,
-        deck=" ".join(d.text for d in raw.deck) or None,
+        deck=" ".join(d.text for d in deck_lines) or None,
         date=date_value,
         date_source=date_source,
         earliest_date=earliest if not date_value else None,
@@ -123,17 +128,29 @@ def _caption(line: Line) -> Caption:
     return Caption(split[0], split[1], line.no)
 
 
-def _body(lines: tuple[Line, ...], lead: tuple[Line, ...]) -> tuple[tuple[Block, ...], Line | None]:
-    """Classify body lines; repeated captions (scraper debris) are kept once."""
+def _body(
+    lines: tuple[Line, ...], lead: tuple[Line, ...]
+) -> tuple[tuple[Block, ...], Line | None, tuple[str, Line] | None]:
+    """Classify body lines; repeated captions (scraper debris) are kept once.
+
+    Also returns the byline and the date line found at the top of the body:
+    both are metadata the page shows in its own place, with their line.
+    """
     blocks: list[Block] = []
     seen_captions = {ln.text for ln in lead}
     byline: Line | None = None
+    date_line: tuple[str, Line] | None = None
     for idx, ln in enumerate(lines):
         if is_debris(ln.text):
             continue
         if idx == 0 and is_byline(ln.text):
             byline = ln
             continue
+        if idx < DATE_LINE_SCAN and date_line is None and not blocks_have_paragraph(blocks):
+            iso = parse_date_line(ln.text)
+            if iso:
+                date_line = (iso, ln)
+                continue
         if blocks and blocks[-1].line != ln.no and _same_text(blocks[-1], ln):
             continue  # the same line twice in a row: scraper duplication
         if is_caption(ln.text):
@@ -148,7 +165,11 @@ def _body(lines: tuple[Line, ...], lead: tuple[Line, ...]) -> tuple[tuple[Block,
             blocks.append(Block("heading", ln.text, ln.no))
             continue
         blocks.append(Block("paragraph", ln.text, ln.no))
-    return tuple(blocks), byline
+    return tuple(blocks), byline, date_line
+
+
+def blocks_have_paragraph(blocks: list[Block]) -> bool:
+    return any(b.kind == "paragraph" for b in blocks)
 
 
 def _same_text(block: Block, line: Line) -> bool:
@@ -185,49 +206,6 @@ def _header_date(
         )
         return None, None
     return parsed, f"header:{no}"
-
-
-def parse_iso_date(value: str) -> str | None:
-    digits = normalize(value)
-    m = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", digits)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-    except ValueError:
-        return None
-
-
-def earliest_date(captions: list[Caption]) -> tuple[str | None, str | None]:
-    """Latest date a photo caption states: the article cannot be older than its newest photo.
-
-    Only dates with a year count; «حركة 23 مارس» has none and is a name.
-    A month without a day bounds at the month's first day.
-    """
-    best: tuple[date, Caption, str] | None = None
-    for cap in captions:
-        for found, text in _caption_dates(cap.text):
-            if best is None or found > best[0]:
-                best = (found, cap, text)
-    if best is None:
-        return None, None
-    return best[0].isoformat(), f"caption:{best[1].line}"
-
-
-def _caption_dates(text: str) -> list[tuple[date, str]]:
-    found: list[tuple[date, str]] = []
-    digits = text.translate({0x0660 + i: str(i) for i in range(10)})
-    for m in _DAY_MONTH_YEAR.finditer(digits):
-        month = _MONTHS_NORM.get(normalize(m.group("month")))
-        if month is None:
-            continue
-        try:
-            found.append((date(int(m.group("year")), month, int(m.group("day") or 1)), m.group(0)))
-        except ValueError:
-            continue
-    for m in _YEAR_ONLY.finditer(digits):
-        found.append((date(int(m.group("year")), 1, 1), m.group(0)))
-    return found
 
 
 def parse_byline(text: str) -> tuple[str | None, str | None, str | None]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import patterns as P
+from .dates import parse_date_line
 from .normalize import normalize
 
 _CREDITS = frozenset(normalize(c) for c in P.CREDIT_WORDS)
@@ -67,6 +68,15 @@ class _Draft:
 
     def has_content(self) -> bool:
         return bool(self.title or self.body or self.related or self.lead_captions)
+
+    def awaiting_title(self) -> bool:
+        """Nothing read yet but, at most, a date line: the next title-like line is the title."""
+        return (
+            self.title is None
+            and not self.related
+            and not self.lead_captions
+            and all(parse_date_line(ln.text) for ln in self.body)
+        )
 
     def freeze(self, source: str) -> RawArticle:
         first = [ln.no for ln in [self.title, *self.deck, *self.lead_captions, *self.body, *self.related] if ln]
@@ -147,6 +157,7 @@ def is_title_like(text: str) -> bool:
         and not is_debris(text)
         and not is_related_marker(text)
         and not is_byline(text)
+        and parse_date_line(text) is None
     )
 
 
@@ -201,7 +212,7 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
                 i += 1
                 continue
             finish()  # lines no byline closes: a new article follows the teasers
-        if not draft.has_content() and draft.title is None and is_title_like(line.text):
+        if draft.awaiting_title() and is_title_like(line.text):
             nxt = content[i + 1] if i + 1 < len(content) else None
             if nxt is not None and not is_byline(line.text):
                 draft.title = line

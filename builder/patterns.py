@@ -191,3 +191,14 @@ MONTHS: dict[str, int] = {
 # Quotation spans worth listing as quotes: «…» and "…" of at least this many words.
 QUOTE = re.compile(r"«(?P<a>[^«»]{2,600})»|\"(?P<b>[^\"]{2,600})\"|“(?P<c>[^“”]{2,600})”")
 QUOTE_MIN_WORDS = 4
+
+# A line that is nothing but the publication date, as outlets print it above or below the title:
+# «الثلاثاء 16 سبتمبر 2025 - 10:30», «نشر في: 16/9/2025». «آخر تحديث …» is a later date, not this one.
+WEEKDAYS: tuple[str, ...] = ("الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت")
+DATE_LINE_PREFIX = r"(?:(?:نُ?شر|تاريخ النشر)\s*(?:في|بتاريخ)?\s*[:：]?\s*)?"
+DATE_LINE_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r")\s*[،,\-–]?\s*)?"
+DATE_LINE_TIME = (
+    r"(?:\s*[\-–،,|]?\s*(?:الساعة\s*)?\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*(?:ص|م|صباحا|صباحًا|مساء|مساءً|[AaPp]\.?[Mm]\.?))?)?"
+    r"(?:\s*(?:بتوقيت|توقيت|GMT|UTC)[^\n]{0,30})?"
+)

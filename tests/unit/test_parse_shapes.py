@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from builder.extract import derive_title, earliest_date, extract_article, parse_byline
+import pytest
+
+from builder.dates import earliest_date, parse_date_line
+from builder.extract import derive_title, extract_article, parse_byline
 from builder.model import Caption
 from builder.parse import is_byline, is_caption, split_articles, split_caption
 
@@ -108,3 +111,39 @@ def test_earliest_date_needs_a_year_and_takes_the_newest_photo():
 def test_file_of_plain_paragraphs_gets_a_derived_title():
     (a,) = articles("هذه فقرة طويلة بلا عنوان تبدأ بها المادة، وتستمر.\n\nفقرة ثانية.\n")
     assert a.title_derived and a.title == "هذه فقرة طويلة بلا عنوان تبدأ بها المادة"
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("الثلاثاء 16 سبتمبر 2025 - 10:30", "2025-09-16"),
+        ("نشر في: 16/9/2025", "2025-09-16"),
+        ("16 سبتمبر/أيلول 2025", "2025-09-16"),
+        ("١٦ سبتمبر ٢٠٢٥", "2025-09-16"),
+        ("الأربعاء، 5 نوفمبر 2025 الساعة 10:30 مساءً بتوقيت غرينتش", "2025-11-05"),
+        ("2025-09-16", "2025-09-16"),
+        ("في 19 أغسطس/آب، حيث أشعلوا النار", None),  # prose mentioning a date
+        ("31 أكتوبر 2025 (أ.ف.ب)", None),  # a caption
+        ("آخر تحديث 16 سبتمبر 2025", None),  # an update, not the publication date
+        ("30/2/2025", None),  # no such day
+    ],
+)
+def test_date_lines(line, iso):
+    assert parse_date_line(line) == iso
+
+
+def test_a_date_line_under_the_title_dates_the_article():
+    (a,) = articles("عنوان الخبر\n\nالثلاثاء 16 سبتمبر 2025 - 10:30\n\nقال مسؤولون إن الهجوم وقع فجرا.\n")
+    assert (a.title, a.date, a.date_source) == ("عنوان الخبر", "2025-09-16", "dateline:3")
+    assert a.paragraphs == ("قال مسؤولون إن الهجوم وقع فجرا.",)
+
+
+def test_a_date_line_above_the_title_is_not_the_title():
+    (a,) = articles("16 سبتمبر 2025\nعنوان الخبر\n\nقال مسؤولون إن الهجوم وقع فجرا.\n")
+    assert a.date == "2025-09-16"
+    assert a.title == "عنوان الخبر"
+
+
+def test_a_header_date_wins_over_a_date_line():
+    (a,) = articles(" date 2025-09-17\nعنوان الخبر\n\n16 سبتمبر 2025\n\nنص الخبر.\n")
+    assert (a.date, a.date_source) == ("2025-09-17", "header:1")
