@@ -1,6 +1,7 @@
 """`make bench`: the builder at archive scale, beside MkDocs and Hugo on the same machine.
 
-For each size N (BENCH_SIZES, default 1000,5000,20000 articles) it generates a
+For each size N (BENCH_SIZES, default 1000,5000,20000 articles; sizes listed
+in BENCH_BUILDER_ONLY get only the single-process builder run) it generates a
 synthetic corpus in the real dumps' shape (`bench.generate`), then measures,
 each in a fresh child process timed by GNU time (wall, CPU, peak RSS):
 
@@ -168,6 +169,13 @@ def annotate_one(annotations: Path, docs: Path, text: str) -> str | None:
     return first["id"]
 
 
+def code_version() -> str:
+    """The builder's cache key component: its own source (see builder.build._code_version)."""
+    from builder.build import _code_version
+
+    return _code_version()
+
+
 def change_one_seed(seeds: Path) -> None:
     """Append a sentence to the last paragraph of one seed in the middle of the corpus."""
     files = sorted(seeds.glob("*.txt"))
@@ -190,6 +198,10 @@ def bench_size(n: int) -> dict[str, object]:
     result["builder_jobs1"] = asdict(one)
     result["articles_per_s_jobs1"] = round(n / one.wall, 1)
     print(f"  builder --jobs 1: {one.wall:.1f} s, {one.peak_mb:.0f} MB", flush=True)
+    article = annotate_one(annotations, docs, "ملاحظة أولى للقياس.")  # present from here on, changed at the end
+    if str(n) in os.environ.get("BENCH_BUILDER_ONLY", "").split(","):
+        result["only"] = "builder --jobs 1 (BENCH_BUILDER_ONLY): the rest was not measured at this size"
+        return result
     hand_written_docs(docs)
     two = builder(seeds, docs, annotations, jobs=os.cpu_count() or 1, cache=False)
     result["builder_all_cores"] = asdict(two)
@@ -199,8 +211,9 @@ def bench_size(n: int) -> dict[str, object]:
     # make site on this corpus: builder (cold, all cores), mkdocs, pagefind, and the hook's cached pass.
     hand_written_docs(docs)
     config = mkdocs_config(work, docs, site)
+    steps_version = code_version()
     steps = {"builder": builder(seeds, docs, annotations, cache=False)}
-    steps["builder_hook_pass"] = builder(seeds, docs, annotations)
+    steps["builder_hook_pass"] = builder(seeds, docs, annotations)  # also fills the extraction cache
     steps["mkdocs"] = timed([str(BIN / "mkdocs"), "build", "--quiet", "-f", str(config)])
     print(f"  mkdocs build: {steps['mkdocs'].wall:.1f} s", flush=True)
     steps["pagefind"] = timed([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"])
@@ -216,18 +229,18 @@ def bench_size(n: int) -> dict[str, object]:
     ref = hugo(work, docs)
     result["reference_hugo"] = asdict(ref) if ref else "not measured: hugo is not installed"
 
-    builder(seeds, docs, annotations)  # warm the cache right before (other work may have changed the code)
+    if code_version() != steps_version:
+        builder(seeds, docs, annotations)  # the builder's code changed meanwhile: re-warm the cache
     change_one_seed(seeds)
     seed_run = builder(seeds, docs, annotations)
     result["rebuild_one_seed"] = asdict(seed_run) | counts(seed_run)
-    article = annotate_one(annotations, docs, "ملاحظة أولى للقياس.")
     if article is None:
         result["rebuild_one_annotation"] = "not measured: no data/articles.jsonl to pick an article from"
     else:
-        builder(seeds, docs, annotations)  # settle with the annotation in place
         annotate_one(annotations, docs, "ملاحظة معدّلة للقياس.")
         note_run = builder(seeds, docs, annotations)
         result["rebuild_one_annotation"] = asdict(note_run) | counts(note_run) | {"article": article}
+    print(f"  rebuild after one seed / one annotation: {seed_run.wall:.1f} s / {result['rebuild_one_annotation']}")
     return result
 
 
@@ -302,7 +315,17 @@ def main() -> int:
     ensure_hugo()
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    results = [bench_size(n) for n in sizes()]
+    results: list[dict[str, object]] = []
+    for n in sizes():
+        results.append(bench_size(n))
+        write_results(results, started)  # after each size: a long run interrupted still leaves figures
+    print()
+    print(table(results))
+    print(f"\n{RESULTS.relative_to(ROOT)} written; whole bench {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def write_results(results: list[dict[str, object]], started: float) -> None:
     report = {
         "command": f"BENCH_SIZES={','.join(map(str, sizes()))} make bench",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -310,10 +333,6 @@ def main() -> int:
         "sizes": results,
     }
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print()
-    print(table(results))
-    print(f"\n{RESULTS.relative_to(ROOT)} written; whole bench {report['seconds']:.0f} s")
-    return 0
 
 
 if __name__ == "__main__":

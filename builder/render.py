@@ -101,6 +101,7 @@ def provenance(source: str | None) -> str:
     return f"{label}، السطر {line}" if line else label
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and asked for the same pairs on every page (posixpath.relpath is slow)
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two site URLs (directory style), valid on any host or sub-path."""
     from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
