@@ -217,7 +217,8 @@ def render_site(result: BuildResult) -> Output:
         output.add(
             f"articles/{article.id}.md", render.render_article(article, by_id, spans=spans, **reader[article.id])
         )
-    publish.add_reader_pages(output, result.articles)  # home, browse lists, map, feeds, open data
+    registry = result.entities.entities if result.entities is not None else {}
+    publish.add_reader_pages(output, result.articles, registry)  # home, browse lists, map, feeds, open data
     if result.entities is not None:  # entity pages, per-type indexes, the editors' report
         entity_pages.add_entity_pages(output, result.articles, result.entities)
     output.add("data/articles.jsonl", articles_jsonl(result.articles))

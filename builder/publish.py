@@ -22,21 +22,6 @@ from .write import Output
 PLACES_URL = "browse/places/"
 
 
-def registry_entities() -> dict[str, object]:
-    """The curated registry's entities by id ({} while there is no registry).
-
-    Read here rather than passed in so that the reader pages need nothing
-    from the entities stage but `Article.entities`; the registry's problems
-    are reported by that stage, not twice.
-    """
-    try:
-        from .registry import load_registry
-    except ImportError:
-        return {}
-    registry, _problems = load_registry()
-    return {e.id: e for e in registry.entities}
-
-
 def registry_coordinates(entities: Mapping[str, object]) -> dict[str, tuple[float, float]]:
     """(lat, lon) of every registry place that has them."""
     out = {}
@@ -91,14 +76,13 @@ def article_context(articles: Sequence[Article]) -> dict[str, dict[str, object]]
     }
 
 
-def add_reader_pages(output: Output, articles: Sequence[Article], coordinates=None) -> list[Place]:
+def add_reader_pages(output: Output, articles: Sequence[Article], registry: Mapping[str, object]) -> list[Place]:
     """Home, browse lists, places map, feeds and open data into `output`.
 
     Returns the places without coordinates, for the editors' report.
     """
     base = seo.site_url()
-    registry = registry_entities() if coordinates is None else {}
-    coordinates = registry_coordinates(registry) if coordinates is None else coordinates
+    coordinates = registry_coordinates(registry)
     all_places = places(articles, coordinates)
     has_places = True  # the places page is in the nav, so it always exists (saying so when empty)
     chart = lambda page_url: timeline_svg(articles, page_url)  # noqa: E731 - links are relative to each page

@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import get_month_names
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -53,6 +54,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["yaml_str"] = yaml_str
     env.filters["arabic_date"] = arabic_date
     env.filters["provenance"] = provenance
+    env.filters["articles_count"] = articles_count
     env.globals["rel"] = rel
     env.globals["annotation_labels"] = annotation_labels()
     return env
@@ -92,6 +94,27 @@ def arabic_date(iso: str | None) -> str:
     return f"{d.day} {_months()[d.month]} {d.year}"
 
 
+# Arabic counts agree with their number: مقال واحد، مقالان، 3 مقالات، 11 مقالًا، 100 مقال.
+_ARTICLE_FORMS = {
+    "zero": "لا مقالات",
+    "one": "مقال واحد",
+    "two": "مقالان",
+    "few": "{n} مقالات",
+    "many": "{n} مقالًا",
+    "other": "{n} مقال",
+}
+
+
+def articles_count(n: int) -> str:
+    """A number of articles in correct Arabic, by CLDR's Arabic plural rules (Babel)."""
+    return _ARTICLE_FORMS[_arabic().plural_form(n)].format(n=n)
+
+
+@lru_cache(maxsize=1)
+def _arabic() -> Locale:
+    return Locale("ar")
+
+
 def provenance(source: str | None) -> str:
     """'header:1' -> 'سطر الترويسة في الملف، السطر 1'."""
     if not source:
@@ -106,7 +129,7 @@ def rel(from_url: str, to_url: str) -> str:
     """Relative link between two site URLs (directory style), valid on any host or sub-path."""
     from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
     target = posixpath.relpath("/" + to_url, "/" + from_dir)
-    if to_url.endswith("/") and not target.endswith("/"):
+    if (to_url == "" or to_url.endswith("/")) and not target.endswith("/"):
         target += "/"
     return "./" if target == "./" or target == "." else target
 
