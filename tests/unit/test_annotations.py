@@ -14,9 +14,10 @@ from bs4 import BeautifulSoup
 from builder import annotations as ann
 from builder.__main__ import main
 from builder.data import article_record
-from builder.model import Article, Block
+from builder.model import Article
 from builder.problems import CODES
 from builder.render import render_article
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 ID = "a-0123456789"
@@ -29,26 +30,7 @@ BIG = "article: a-0123456789\n# " + "x" * 70000 + "\n"
 
 
 def make_article(paragraphs=PARAS, **fields) -> Article:
-    values = dict(
-        id=ID,
-        source="seeds/x.txt",
-        line=1,
-        title="عنوان مستخرج",
-        title_derived=False,
-        deck=None,
-        date=None,
-        date_source=None,
-        earliest_date=None,
-        earliest_date_source=None,
-        outlet=None,
-        outlet_source=None,
-        dateline=None,
-        byline=None,
-        lead_caption=None,
-        body=tuple(Block("paragraph", p, 10 + i) for i, p in enumerate(paragraphs)),
-    )
-    values.update(fields)
-    return Article(**values)
+    return factories.make_article(ID, paragraphs, first_line=10, **{"title": "عنوان مستخرج", **fields})
 
 
 def run(text: str | bytes, name: str = ID, paragraphs=PARAS) -> tuple[tuple[Article, ...], list[str]]:

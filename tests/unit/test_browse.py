@@ -15,33 +15,24 @@ from lxml import etree
 from builder import browse, feeds, opendata, seo, timeline
 from builder import map as places_map
 from builder.build import archive_order
-from builder.model import Article, ArticleEntity, Block, Mention, Teaser
+from builder.model import Article, ArticleEntity, Mention, Teaser
+from tests.factories import make_article
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 BASE = "https://example.org/archive/"
 
 
 def art(n: int, date: str | None = None, outlet: str | None = None, **kw) -> Article:
+    text = kw.pop("text", f"فقرة المقال {n}.")
     fields = dict(
-        id=f"a-{n:010d}",
-        source="seeds/x.txt",
         line=n,
-        title=kw.pop("title", f"عنوان المقال {n}"),
-        title_derived=False,
-        deck=None,
+        title=f"عنوان المقال {n}",
         date=date,
         date_source="header:1" if date else None,
-        earliest_date=kw.pop("earliest_date", None),
-        earliest_date_source=None,
         outlet=outlet,
         outlet_source="header:2" if outlet else None,
-        dateline=None,
-        byline=None,
-        lead_caption=None,
-        body=(Block("paragraph", kw.pop("text", f"فقرة المقال {n}."), n + 1),),
     )
-    fields.update(kw)
-    return Article(**fields)
+    return make_article(f"a-{n:010d}", (text,), first_line=n + 1, **{**fields, **kw})
 
 
 def ent(entity_id: str, name: str, kind: str, paragraphs=(0,)) -> ArticleEntity:

@@ -16,8 +16,9 @@ from builder.entities import (
 )
 from builder.entity_pages import variant_pairs
 from builder.entity_words import NEVER_MATCH
-from builder.model import Article, Block
+from builder.model import Article
 from builder.registry import Alias, Entity, Registry
+from tests.factories import make_article
 
 ENTITIES = (
     Entity("mali", "place", "مالي", not_after=("دعم",)),
@@ -182,24 +183,7 @@ def test_short_forms_of_people():
 
 
 def _article(article_id: str, *paragraphs: str, title: str = "عنوان") -> Article:
-    return Article(
-        id=article_id,
-        source="x.txt",
-        line=1,
-        title=title,
-        title_derived=False,
-        deck=None,
-        date=None,
-        date_source=None,
-        earliest_date=None,
-        earliest_date_source=None,
-        outlet=None,
-        outlet_source=None,
-        dateline=None,
-        byline=None,
-        lead_caption=None,
-        body=tuple(Block("paragraph", p, i + 2) for i, p in enumerate(paragraphs)),
-    )
+    return make_article(article_id, paragraphs, title=title, source="x.txt")
 
 
 def test_link_entities_merges_variants_and_finds_second_mentions():
