@@ -177,11 +177,13 @@ def code_version() -> str:
 
 
 def change_one_seed(seeds: Path) -> None:
-    """Append a sentence to the last paragraph of one seed in the middle of the corpus."""
+    """Append a sentence to one body paragraph of a seed in the middle of the corpus (an editor's typical fix)."""
     files = sorted(seeds.glob("*.txt"))
     target = files[len(files) // 2]
-    text = target.read_text(encoding="utf-8").rstrip("\n")
-    target.write_text(text + " وأضاف المتحدث أن التحقيق مستمر.\n", encoding="utf-8")
+    lines = target.read_text(encoding="utf-8").split("\n")
+    at = next((i for i, line in enumerate(lines) if len(line) > 80 and line.endswith(".")), len(lines) - 1)
+    lines[at] += " وأضاف المتحدث أن التحقيق مستمر."
+    target.write_text("\n".join(lines), encoding="utf-8")
 
 
 def bench_size(n: int) -> dict[str, object]:

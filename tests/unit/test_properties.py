@@ -31,7 +31,7 @@ from builder.sources import decode_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Lines that steer the parser: markers, debris, bylines, captions, headers, and their near misses.
 SHAPES = [
@@ -163,7 +163,7 @@ def _output_units(a: Article) -> list[str]:
     return units
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.integers(0, 2**32), st.integers(1, 6))
 def test_every_sentence_of_a_well_formed_seed_comes_back_exactly_once(seed, count):
     text, made = generate_seed(random.Random(seed), count, ["عنوان معروف في الأرشيف"])
@@ -226,7 +226,7 @@ def _visible(text: str) -> str:
     return " ".join(text.split())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(title=_hostile_text, deck=_hostile_text, para=_hostile_text, heading=_hostile_text, cap=_hostile_text)
 def test_hostile_seed_text_renders_as_text_only(title, deck, para, heading, cap):
     title = title.replace("\n", " ")[:150].strip(" .:،؛") or "عنوان"
