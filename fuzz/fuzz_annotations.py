@@ -39,11 +39,18 @@ def one_input(data: bytes) -> None:
         assert len(articles) == len(ARTICLES) and all(p.line >= 1 for p in found)
 
 
+def artifacts() -> list[str]:
+    """Crashes and slow inputs go to .cache/fuzz/artifacts/, not the working directory."""
+    folder = ROOT / ".cache" / "fuzz" / "artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return [] if any(a.startswith("-artifact_prefix") for a in sys.argv) else [f"-artifact_prefix={folder}/"]
+
+
 if __name__ == "__main__":
     corpus = ROOT / ".cache" / "fuzz" / "annotations"
     corpus.mkdir(parents=True, exist_ok=True)
     for path in sorted((ROOT / "annotations").glob("*.yml")):
         (corpus / path.name).write_bytes(path.read_bytes())
-    atheris.Setup([*sys.argv, str(corpus)], one_input)
+    atheris.Setup([*sys.argv, *artifacts(), str(corpus)], one_input)
     atexit.register(lambda: print(f"fuzz_annotations: {RUNS} inputs tried", file=sys.stderr))
     atheris.Fuzz()

@@ -44,10 +44,17 @@ def seed_corpus(folder: Path) -> None:
         (folder / path.name).write_bytes(path.read_bytes()[:65536])
 
 
+def artifacts() -> list[str]:
+    """Crashes and slow inputs go to .cache/fuzz/artifacts/, not the working directory."""
+    folder = ROOT / ".cache" / "fuzz" / "artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return [] if any(a.startswith("-artifact_prefix") for a in sys.argv) else [f"-artifact_prefix={folder}/"]
+
+
 if __name__ == "__main__":
     corpus = ROOT / ".cache" / "fuzz" / "parser"
     seed_corpus(corpus)
-    args = [a for a in sys.argv if not a.startswith("-corpus")] + [str(corpus)]
+    args = [*sys.argv, *artifacts(), str(corpus)]
     atheris.Setup(args, one_input)
     atexit.register(lambda: print(f"fuzz_parser: {RUNS} inputs tried", file=sys.stderr))
     atheris.Fuzz()
