@@ -14,11 +14,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 site: $(STAMP)
 	$(BIN)/python -m builder build --seeds seeds --docs docs
-	$(BIN)/mkdocs build --strict --site-dir site
+	ARCHIVE_BUILDER=off $(BIN)/mkdocs build --strict --site-dir site
 	$(BIN)/python -m pagefind --site site --quiet
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 check: $(STAMP)
 	$(BIN)/python -m builder check
@@ -27,8 +27,8 @@ report: $(STAMP)
 	$(BIN)/python -m builder report
 
 lint: $(STAMP)
-	$(BIN)/ruff check builder tests bench
-	$(BIN)/ruff format --check builder tests bench
+	$(BIN)/ruff check builder tests bench fuzz
+	$(BIN)/ruff format --check builder tests bench fuzz
 
 # axe-core for tests/browser/test_a11y.py, pinned by package-lock.json.
 $(AXE): package.json package-lock.json
@@ -36,7 +36,7 @@ $(AXE): package.json package-lock.json
 	touch $(AXE)
 
 test: $(STAMP) $(AXE)
-	$(BIN)/ruff check builder tests bench
+	$(BIN)/ruff check builder tests bench fuzz
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

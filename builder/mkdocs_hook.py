@@ -2,13 +2,16 @@
 
 MkDocs only watches docs/ and mkdocs.yml; this adds the builder's inputs to
 the watcher and runs the builder before each build. The builder writes only
-pages whose bytes changed, so its own writes settle after one round.
-`make site` runs the builder itself first; the hook then finds nothing to do.
+pages whose bytes changed, so its own writes settle after one round, and
+`mkdocs serve --dirty` (`make serve`) then re-renders only those pages.
+`make site` runs the builder itself first (reporting its problems and failing
+on errors) and sets ARCHIVE_BUILDER=off, so the archive is not built twice.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +21,8 @@ log = logging.getLogger("mkdocs.builder")
 
 
 def on_pre_build(config, **_: object) -> None:
+    if os.environ.get("ARCHIVE_BUILDER") == "off":
+        return
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from builder.build import build

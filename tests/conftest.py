@@ -28,7 +28,7 @@ def seed_articles(seed_build):
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARCHIVE_BUILDER": "off"}
     return subprocess.run(cmd, cwd=ROOT, env=env, text=True, capture_output=True, **kwargs)
 
 
