@@ -187,9 +187,8 @@ def article_sections(articles: Sequence[Article]) -> dict[str, tuple[str, ...]]:
     """
     sections: dict[str, list[str]] = defaultdict(list)
     for article in articles:
-        own = getattr(article, "section", None)
-        if own:
-            sections[article.id].append(own)
+        if article.section:
+            sections[article.id].append(article.section)
         for teaser in article.teasers:
             if teaser.section and teaser.target_id and teaser.section not in sections[teaser.target_id]:
                 sections[teaser.target_id].append(teaser.section)

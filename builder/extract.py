@@ -93,6 +93,7 @@ def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
         outlet_source=outlet_source,
         dateline=dateline,
         byline=author or byline,
+        section=headers["section"][0] if "section" in headers else None,
         lead_caption=lead_caption,
         body=body,
         teasers=teasers,

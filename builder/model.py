@@ -136,6 +136,7 @@ class Article:
     lead_caption: Caption | None
     body: tuple[Block, ...]
     teasers: tuple[Teaser, ...] = ()
+    section: str | None = None  # the outlet's section, when the dump states it (`section` header)
     quotes: tuple[Quote, ...] = ()
     entities: tuple[ArticleEntity, ...] = ()
     related: tuple[str, ...] = ()  # article ids, best first

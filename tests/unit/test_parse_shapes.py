@@ -147,3 +147,8 @@ def test_a_date_line_above_the_title_is_not_the_title():
 def test_a_header_date_wins_over_a_date_line():
     (a,) = articles(" date 2025-09-17\nعنوان الخبر\n\n16 سبتمبر 2025\n\nنص الخبر.\n")
     assert (a.date, a.date_source) == ("2025-09-17", "header:1")
+
+
+def test_section_header():
+    (a,) = articles("section: أفريقيا\nعنوان الخبر\n\nنص الخبر كاملا هنا.\n")
+    assert a.section == "أفريقيا"
