@@ -15,7 +15,7 @@ from . import patterns as P
 from .dates import DATE_LINE_SCAN, earliest_date, parse_date_line, parse_iso_date
 from .model import Article, Block, Caption, Quote, Teaser
 from .normalize import normalize
-from .parse import Line, RawArticle, is_byline, is_caption, is_debris, split_caption, word_count
+from .parse import Line, RawArticle, is_byline, is_caption, is_credit, is_debris, split_caption, word_count
 from .problems import Problem, warning
 
 _SECTIONS = sorted(P.SECTIONS, key=len, reverse=True)
@@ -35,6 +35,7 @@ def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
         else:
             deck_lines.append(d)
     body, byline_line, date_line = _body(raw.body, raw.lead_captions)
+    body, closing_source = source_line(body)
     date_line = date_line or deck_date
     body = tuple(Block("caption", c.text, c.line, c.credit) for c in extra_lead) + body
     paragraphs = [b for b in body if b.kind == "paragraph"]
@@ -68,6 +69,12 @@ def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
         b_outlet, dateline, author = parse_byline(byline)
         if b_outlet and not outlet:
             outlet, outlet_source = b_outlet, f"byline:{byline_line.no}"
+    if closing_source and not outlet:
+        outlet, outlet_source = closing_source[0], f"source:{closing_source[1]}"
+    wire = lead_dateline(paragraphs[0].text) if paragraphs else None
+    if wire:
+        dateline = dateline or wire[0]
+        author = author or wire[1]
     if "dateline" in headers:
         dateline = headers["dateline"][0]
     if "author" in headers:
@@ -167,6 +174,24 @@ def _body(
             continue
         blocks.append(Block("paragraph", ln.text, ln.no))
     return tuple(blocks), byline, date_line
+
+
+def source_line(body: tuple[Block, ...]) -> tuple[tuple[Block, ...], tuple[str, int] | None]:
+    """The body without a closing «المصدر: …» line, and that source with its line."""
+    if not body or body[-1].kind != "paragraph" or word_count(body[-1].text) > P.SOURCE_LINE_MAX_WORDS:
+        return body, None
+    m = P.SOURCE_LINE.match(body[-1].text)
+    if not m:
+        return body, None
+    return body[:-1], (m.group("source").strip(), body[-1].line)
+
+
+def lead_dateline(lead: str) -> tuple[str, str] | None:
+    """(city, agency) of a wire dateline opening the lead; the lead itself stays as printed."""
+    m = P.LEAD_DATELINE.match(lead)
+    if not m or not is_credit(m.group("agency")):
+        return None
+    return m.group("city").strip(), m.group("agency").strip()
 
 
 def blocks_have_paragraph(blocks: list[Block]) -> bool:

@@ -202,3 +202,11 @@ DATE_LINE_TIME = (
     r"(?:\s*(?:ص|م|صباحا|صباحًا|مساء|مساءً|[AaPp]\.?[Mm]\.?))?)?"
     r"(?:\s*(?:بتوقيت|توقيت|GMT|UTC)[^\n]{0,30})?"
 )
+
+# The outlet's own source line at the end of an article: «المصدر: الجزيرة + وكالات».
+SOURCE_LINE = re.compile(r"^(?:المصدر|المصادر)\s*[:：]\s*(?P<source>[^.!؟?]{2,60})$")
+SOURCE_LINE_MAX_WORDS = 8
+# A wire dateline opening the lead: «باماكو (أ ف ب) - قال…», «نيامي - (رويترز) -».
+LEAD_DATELINE = re.compile(
+    r"^(?P<city>[^\s()«»،,:\-–]{2,20}(?: [^\s()«»،,:\-–]{2,20})?)\s*[\-–]?\s*\((?P<agency>[^()]{2,20})\)\s*[\-–:]"
+)

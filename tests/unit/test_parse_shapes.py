@@ -152,3 +152,23 @@ def test_a_header_date_wins_over_a_date_line():
 def test_section_header():
     (a,) = articles("section: أفريقيا\nعنوان الخبر\n\nنص الخبر كاملا هنا.\n")
     assert a.section == "أفريقيا"
+
+
+def test_closing_source_line_names_the_outlet():
+    (a,) = articles("عنوان الخبر\n\nقال مسؤولون إن الهجوم وقع فجرا.\n\nالمصدر: الجزيرة + وكالات\n")
+    assert (a.outlet, a.outlet_source) == ("الجزيرة + وكالات", "source:5")
+    assert a.paragraphs == ("قال مسؤولون إن الهجوم وقع فجرا.",)
+
+
+def test_a_sentence_about_sources_is_no_source_line():
+    text = "عنوان الخبر\n\nفقرة أولى.\n\nالمصدر: مسؤول رفض الكشف عن اسمه قال إن الوضع خطير جدا وإن الجيش يتقدم.\n"
+    (a,) = articles(text)
+    assert a.outlet is None and len(a.paragraphs) == 2
+
+
+def test_wire_dateline_in_the_lead():
+    (a,) = articles("عنوان الخبر\n\nباماكو (أ ف ب) - قال مسؤولون إن الهجوم وقع فجرا.\n")
+    assert (a.dateline, a.byline) == ("باماكو", "أ ف ب")
+    assert a.paragraphs[0].startswith("باماكو (أ ف ب) -")  # the lead stays as printed
+    (b,) = articles("عنوان الخبر\n\nقال عضو المجلس (الهيئة التشريعية) - وهو معارض - إن الوضع هادئ.\n")
+    assert b.dateline is None
