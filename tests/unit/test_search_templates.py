@@ -6,7 +6,7 @@ from pathlib import Path
 
 import material
 
-from builder.search_hook import SEPARATOR, matching_terms, page_kind
+from builder.search_hook import SEPARATOR, matching_terms, page_kind, page_slice, slice_count
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS = ROOT / "templates" / "overrides" / "partials" / "header.html"
@@ -43,3 +43,11 @@ def test_matching_terms_add_cores_and_other_spellings() -> None:
     assert "رودولف" in terms  # another registered spelling
     assert all("،" not in t and SEPARATOR not in t for t in terms)
     assert matching_terms("وبالقاعدة باماكو") == matching_terms("وبالقاعدة باماكو")
+
+
+def test_slices_are_stable_and_sized_for_the_archive() -> None:
+    assert slice_count(5) == 1 and slice_count(20005) == 20  # about SLICE_PAGES articles each
+    assert page_slice("articles/a-528e9c4a65/", 1) == 0
+    picks = [page_slice(f"articles/s-{i:06d}/", 20) for i in range(20000)]
+    assert picks == [page_slice(f"articles/s-{i:06d}/", 20) for i in range(20000)]  # a hash, not build order
+    assert 800 < picks.count(0) < 1200  # slice 0, the sample a very common query is ranked over

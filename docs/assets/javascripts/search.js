@@ -111,13 +111,15 @@ function rank(entries, cores) {
   return entries.sort((a, b) => a.group - b.group || a.order - b.order);
 }
 
-function render(entries, total, cores) {
+function render(entries, total, cores, sampled = false) {
   list.replaceChildren();
   if (!total) {
     meta.textContent = "لا نتائج مطابقة";
     return;
   }
   meta.textContent = total === 1 ? "نتيجة واحدة" : total === 2 ? "نتيجتان" : `${total.toLocaleString("ar")} نتيجة`;
+  // Ranked over a sample of the archive (FULL_LIMIT): say so, and how to narrow it.
+  if (sampled) meta.textContent += "؛ الأفضل بينها في عيّنة من الأرشيف، أضف كلمة لتضييق البحث";
   for (const e of entries.slice(0, SHOWN)) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
@@ -143,9 +145,35 @@ function render(entries, total, cores) {
   }
 }
 
-let sequence = 0;
+// A query whose words are all on more pages than this is ranked over slice 0
+// only (builder/search_hook.py): Pagefind's time grows with matching pages.
+const FULL_LIMIT = 2500;
+
+/** Fetch the stored data of `picked` results in parallel; call `ready` for each as it arrives. */
+function loadData(picked, ready) {
+  return Promise.all(
+    picked.map(async (e) => {
+      e.data = await e.r.data();
+      ready();
+      return e;
+    }),
+  );
+}
+
+function keep(e, cores) {
+  // Pagefind ignores a word no page has and its stemmer is greedy
+  // (الأولمبياد → اول): keep only pages where every typed word is found.
+  // Entity pages come only when their name is what was typed.
+  return e.data.meta.kind === "entity"
+    ? allMatch(`${e.data.meta.title || ""} ${e.data.meta.names || ""}`, cores)
+    : allMatch(e.data.content || "", cores);
+}
+
+let wanted = null; // the newest text not yet searched
+let running = false;
+const stale = () => wanted !== null; // a newer keystroke is waiting: drop this search
+
 async function search(text) {
-  const mine = ++sequence;
   const cores = queryCores(text);
   if (!cores.length) {
     list.replaceChildren();
@@ -157,48 +185,86 @@ async function search(text) {
   form.dataset.state = "searching";
   const pf = await engine();
   const q = cores.join(" ");
-  const [all, entities] = await Promise.all([
-    pf.search(q, { filters: { kind: "article" } }),
-    pf.search(q, { filters: { kind: "entity" } }),
-  ]);
-  if (mine !== sequence || !all) return; // a newer keystroke won
-  const picked = new Map();
-  (entities ? entities.results.slice(0, ENTITY_CANDIDATES) : []).forEach((r, i) => picked.set(r.id, { r, order: i - 1000 }));
-  all.results.slice(0, LOADED).forEach((r, i) => picked.has(r.id) || picked.set(r.id, { r, order: i }));
-  const entries = await Promise.all(
-    [...picked.values()].map(async (e) => ({ ...e, data: await e.r.data() })),
-  );
-  if (mine !== sequence) return;
-  // Pagefind ignores a word no page has and its stemmer is greedy
-  // (الأولمبياد → اول): keep only pages where every typed word is found.
-  // Entity pages come only when their name is what was typed; articles when every word is found.
-  const kept = entries.filter((e) =>
-    e.data.meta.kind === "entity"
-      ? allMatch(`${e.data.meta.title || ""} ${e.data.meta.names || ""}`, cores)
-      : allMatch(e.data.content || "", cores),
-  );
-  const total = kept.length === entries.length ? Math.max(all.results.length + (entities ? entities.results.length : 0), kept.length) : kept.length;
-  render(rank(kept, cores), total, cores);
+  // The entity search is cheap (the filter applies before ranking) and its
+  // unfilteredResultCount says how many pages hold every word, which decides
+  // whether the article search ranks all of them or slice 0.
+  const entities = await pf.search(q, { filters: { kind: "entity" } });
+  if (stale()) return;
+  const matching = entities ? entities.unfilteredResultCount : 0;
+  const sampled = matching > FULL_LIMIT;
+  const articles = await pf.search(q, { filters: sampled ? { kind: "article", slice: "0" } : { kind: "article" } });
+  if (stale() || !articles) return;
+  const picked = [];
+  const seen = new Set();
+  (entities ? entities.results.slice(0, ENTITY_CANDIDATES) : []).forEach((r, i) => {
+    seen.add(r.id);
+    picked.push({ r, order: i - 1000 });
+  });
+  articles.results.slice(0, LOADED).forEach((r, i) => seen.has(r.id) || picked.push({ r, order: i }));
+  // Draw as soon as the entity candidates and the best article are in (the
+  // order can still change when a later one's title matches), then all.
+  const entityCount = picked.filter((e) => e.order < 0).length;
+  const total = sampled ? matching : null;
+  let drawn = false;
+  const draw = () => {
+    const loaded = picked.filter((e) => e.data);
+    const kept = loaded.filter((e) => keep(e, cores));
+    const count = total ?? (loaded.length === picked.length && kept.length === loaded.length
+      ? Math.max(articles.results.length + (entities ? entities.results.length : 0), kept.length)
+      : kept.length);
+    render(rank(kept, cores), count, cores, sampled);
+  };
+  await loadData(picked, () => {
+    if (drawn || stale()) return;
+    const head = picked.slice(0, entityCount + 1);
+    if (head.every((e) => e.data) && head.some((e) => keep(e, cores))) {
+      drawn = true;
+      draw();
+    }
+  });
+  if (stale()) return;
+  draw();
   form.dataset.query = text; // lets tests (and styles) know which query is shown
   form.dataset.state = "done";
+}
+
+/** Search the newest text; a search in flight finishes first (Pagefind runs one at a time). */
+async function request(text) {
+  wanted = text;
+  if (running) return;
+  running = true;
+  try {
+    while (wanted !== null) {
+      const next = wanted;
+      wanted = null;
+      await search(next);
+    }
+  } finally {
+    running = false;
+  }
 }
 
 function open() {
   if (!toggle.checked) toggle.checked = true;
 }
 
+// Load Pagefind (its WebAssembly and index metadata) as soon as the reader
+// shows an intent to search, so typing does not wait for it.
+for (const button of document.querySelectorAll('label[for="__search"]')) {
+  for (const type of ["pointerenter", "touchstart", "focus"]) button.addEventListener(type, () => engine(), { passive: true, once: true });
+}
 input.addEventListener("focus", () => {
   open();
   engine(); // start loading the index while the reader types
 });
-input.addEventListener("input", () => search(input.value));
+input.addEventListener("input", () => request(input.value));
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const first = list.querySelector("a");
   if (first) window.location.href = first.href;
 });
 form.addEventListener("reset", () => {
-  window.setTimeout(() => search(""), 0);
+  window.setTimeout(() => request(""), 0);
   input.focus();
 });
 toggle.addEventListener("change", () => {
