@@ -134,13 +134,13 @@ def read_seeds(
     return [results[name] for _, name in pairs], cached
 
 
-def _cache_get(cache_dir: Path, key: str) -> SeedResult | None:
+def _cache_get(cache_dir: Path, key: str, kind: type = SeedResult):  # returns a `kind`, or None
     try:
         with (cache_dir / key[:2] / key).open("rb") as handle:
             value = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
         return None
-    return value if isinstance(value, SeedResult) else None
+    return value if isinstance(value, kind) else None
 
 
 def _cache_put(cache_dir: Path, key: str, result: SeedResult) -> None:
@@ -201,7 +201,8 @@ def assemble(
     problems.extend(found)
     index = None
     if registry is not None:  # entity mentions, then related articles from shared entities and words
-        articles, index = link_entities(articles, registry)
+        entity_cache = cache_dir.parent / "entities" if cache_dir else None  # per-seed analyses
+        articles, index = link_entities(articles, registry, cache_dir=entity_cache, jobs=jobs)
         articles = link_related(articles, index.terms)
     return BuildResult(
         files=len(seeds), articles=articles, problems=tuple(sorted_problems(problems)), cached=cached, entities=index

@@ -26,11 +26,14 @@ news Arabic refers to people a second time.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from .entity_words import (
@@ -49,6 +52,7 @@ from .entity_words import (
 from .model import Article, ArticleEntity, EntityType, Mention, Span
 from .normalize import ARTICLE, PROCLITIC_CONJ, PROCLITIC_PREP, normalize, normalize_with_map
 from .registry import Entity, Registry, entity_url
+from .related import PackedTerms, TermVector, pack_terms, term_vectors
 
 # A word: letters, digits and the marks and tatweel that sit inside Arabic words.
 WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+")
@@ -163,13 +167,16 @@ class Matcher:
     entities: dict[str, Entity]
     not_after: dict[str, frozenset[str]]
     starts: dict[str, bool] = field(default_factory=dict)  # word -> can it start a name (memo)
+    fingerprint: str = ""  # hash of what matching reads from the registry: keys the analysis cache
 
 
 def build_matcher(entities: Iterable[Entity]) -> Matcher:
     trie: dict = {}
     by_id: dict[str, Entity] = {}
     vetoes: dict[str, frozenset[str]] = {}
+    digest = hashlib.sha256()
     for entity in entities:
+        digest.update(repr((entity.id, entity.type, entity.names, entity.not_after)).encode() + b"\0")
         by_id[entity.id] = entity
         if entity.not_after:
             vetoes[entity.id] = frozenset(entity.not_after)
@@ -181,7 +188,7 @@ def build_matcher(entities: Iterable[Entity]) -> Matcher:
             for key in keys:
                 node = node.setdefault(key, {})
             node.setdefault(END, entity.id)  # the registry already refused ambiguous names
-    return Matcher(trie, by_id, vetoes)
+    return Matcher(trie, by_id, vetoes, fingerprint=digest.hexdigest()[:16])
 
 
 @dataclass(frozen=True)
@@ -504,7 +511,7 @@ class ArticleAnalysis:
     article_id: str
     hits: list[tuple[int, Hit]] = field(default_factory=list)  # (paragraph, hit); -1 = title
     found: list[tuple[int, Found]] = field(default_factory=list)
-    terms: Counter[str] = field(default_factory=Counter)
+    terms: PackedTerms = ("", b"")  # distinct words and their counts, for related articles
 
 
 def _texts(article: Article) -> list[tuple[int, str]]:
@@ -525,6 +532,7 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     """Registry matches, discovered names and the term counts of one article."""
     result = ArticleAnalysis(article.id)
     tokenised = [(p, text, tokenize(text)) for p, text in _texts(article)]
+    terms: Counter[str] = Counter()
     for p, text, tokens in tokenised:
         hits = match_tokens(text, tokens, matcher.trie, matcher.not_after, matcher.starts)
         taken = [False] * len(tokens)
@@ -534,7 +542,8 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
         result.hits.extend((p, h) for h in hits)
         if p >= 0:
             result.found.extend((p, f) for f in discover(text, tokens, taken))
-        result.terms.update(filter(None, map(term_of, [t.key for t in tokens])))
+        terms.update(filter(None, map(term_of, [t.key for t in tokens])))
+    result.terms = pack_terms(terms)
     # Second pass: names found in this article, everywhere in it (discovered names
     # and people's short forms), in the words the first pass left free.
     local: dict = {}
@@ -575,6 +584,75 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     return result
 
 
+@dataclass(frozen=True)
+class AnalysedSeed:
+    """The analyses of one seed file's articles, as the cache stores them."""
+
+    analyses: tuple[ArticleAnalysis, ...]
+
+
+ANALYSIS_POOL_THRESHOLD = 64  # uncached seeds below this are faster in one process than with pool start-up
+_worker_matcher: Matcher | None = None
+
+
+def _init_worker(matcher: Matcher) -> None:
+    global _worker_matcher
+    _worker_matcher = matcher
+
+
+def _analyse_group(articles: Sequence[Article]) -> AnalysedSeed:
+    assert _worker_matcher is not None
+    return AnalysedSeed(tuple(analyse_article(a, _worker_matcher) for a in articles))
+
+
+def _analysis_key(version: str, matcher: Matcher, articles: Sequence[Article]) -> str:
+    """What an analysis depends on: the builder's code, the registry's names and each article's words."""
+    digest = hashlib.sha256(f"entities\0{version}\0{matcher.fingerprint}".encode())
+    for article in articles:
+        digest.update("\0".join((article.id, article.title, *article.paragraphs)).encode() + b"\1")
+    return digest.hexdigest()
+
+
+def analyse_archive(
+    articles: Sequence[Article], matcher: Matcher, cache_dir: Path | None = None, jobs: int | None = None
+) -> list[ArticleAnalysis]:
+    """`analyse_article` for every article, from the cache when its seed's articles and the registry are unchanged.
+
+    Cached per seed file (next to the extraction cache, with its helpers), so a
+    rebuild after a one-seed change re-analyses only that seed's articles. With
+    many uncached seeds the analyses run in a process pool on every core.
+    """
+    from .build import _cache_get, _cache_put, _code_version  # build imports this module
+
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, article in enumerate(articles):
+        groups[article.source].append(i)
+    version = _code_version() if cache_dir else ""
+    out: list[ArticleAnalysis | None] = [None] * len(articles)
+    todo: list[tuple[list[int], str | None]] = []
+    for indices in groups.values():
+        key = _analysis_key(version, matcher, [articles[i] for i in indices]) if cache_dir else None
+        hit = _cache_get(cache_dir, key, AnalysedSeed) if cache_dir and key else None
+        if hit is not None and len(hit.analyses) == len(indices):
+            for i, analysis in zip(indices, hit.analyses, strict=True):
+                out[i] = analysis
+        else:
+            todo.append((indices, key))
+    batches = [[articles[i] for i in indices] for indices, _ in todo]
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if len(todo) >= ANALYSIS_POOL_THRESHOLD and jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(matcher,)) as pool:
+            fresh = list(pool.map(_analyse_group, batches, chunksize=16))
+    else:
+        fresh = [AnalysedSeed(tuple(analyse_article(a, matcher) for a in batch)) for batch in batches]
+    for (indices, key), result in zip(todo, fresh, strict=True):
+        for i, analysis in zip(indices, result.analyses, strict=True):
+            out[i] = analysis
+        if cache_dir and key:
+            _cache_put(cache_dir, key, result)
+    return [a for a in out if a is not None]
+
+
 def _trie_add(trie: dict, keys: Sequence[str], value: str) -> None:
     node = trie
     for key in keys:
@@ -602,15 +680,19 @@ class EntityIndex:
     articles: dict[str, tuple[str, ...]]  # entity id -> article ids, in archive order
     discovered: tuple[Entity, ...]
     contexts: dict[str, tuple[tuple[str, int, str], ...]]  # discovered id -> (article id, paragraph, rule)
-    terms: dict[str, Counter[str]]  # article id -> term counts
+    terms: dict[str, TermVector]  # article id -> its heaviest words, weighted (what related needs)
 
 
 def link_entities(
-    articles: Sequence[Article], registry: Registry, matcher: Matcher | None = None
+    articles: Sequence[Article],
+    registry: Registry,
+    matcher: Matcher | None = None,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
 ) -> tuple[tuple[Article, ...], EntityIndex]:
     """Fill `Article.entities` for the whole archive; discovered names become entities."""
     matcher = matcher or build_matcher(registry.entities)
-    analyses = [analyse_article(a, matcher) for a in articles]
+    analyses = analyse_archive(articles, matcher, cache_dir, jobs)
     # Discovered names: one entity per matching form; the type most cues gave, the spelling most used.
     by_form: dict[str, list[tuple[str, int, Found]]] = defaultdict(list)
     for article, analysis in zip(articles, analyses, strict=True):
@@ -661,7 +743,7 @@ def link_entities(
         articles={eid: tuple(ids) for eid, ids in sorted(mentions_of.items())},
         discovered=tuple(discovered[k] for k in sorted(discovered) if k in named),
         contexts=contexts,
-        terms={a.id: an.terms for a, an in zip(articles, analyses, strict=True)},
+        terms=term_vectors({a.id: an.terms for a, an in zip(articles, analyses, strict=True)}),
     )
     return tuple(linked), index
 

@@ -222,3 +222,26 @@ def test_variant_pairs_need_more_than_a_fuzzy_score():
     pairs = {(a.name, b.name) for a, b, _ in variant_pairs([rudy, rudolph, governor, journalist])}
     assert any({a, b} == {"رودي عطا الله", "رودولف عطا الله"} for a, b in pairs)
     assert not any("سعيد عبد الرازق" in (a, b) for a, b in pairs)
+
+
+def test_analyses_are_cached_per_seed_and_redone_only_for_a_changed_seed(tmp_path, monkeypatch):
+    from builder import entities
+
+    articles = [
+        make_article("a-1", ("زار رودي عطا الله باماكو.",), source="one.txt"),
+        make_article("a-2", ("قتل مسلحون أشخاصا في قرية دوما.",), source="one.txt"),
+        make_article("a-3", ("التقى رودولف عطا الله بمسؤولين في مالي.",), source="two.txt"),
+    ]
+    cold_linked, cold_index = link_entities(articles, Registry(ENTITIES), cache_dir=tmp_path, jobs=1)
+    analysed: list[str] = []
+    real = entities.analyse_article
+    monkeypatch.setattr(entities, "analyse_article", lambda a, m: analysed.append(a.id) or real(a, m))
+    warm_linked, warm_index = link_entities(articles, Registry(ENTITIES), cache_dir=tmp_path, jobs=1)
+    assert analysed == [] and warm_linked == cold_linked and warm_index == cold_index
+    articles[2] = make_article("a-3", ("التقى رودولف عطا الله بمسؤولين في باماكو.",), source="two.txt")
+    changed, _ = link_entities(articles, Registry(ENTITIES), cache_dir=tmp_path, jobs=1)
+    assert analysed == ["a-3"]  # only the changed seed's article
+    assert "bamako" in {e.entity_id for e in changed[2].entities}
+    richer = Registry((*ENTITIES, Entity("duma", "place", "دوما")))  # the registry changed: all again
+    link_entities(articles, richer, cache_dir=tmp_path, jobs=1)
+    assert sorted(analysed) == ["a-1", "a-2", "a-3", "a-3"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from builder import related
-from builder.related import related_scores
+from builder.related import pack_terms, related_scores, term_vectors
 
 MALI_US = "a-528e9c4a65"
 MALI_US_INTEL = "a-0fcc16d2b2"
@@ -41,8 +41,9 @@ def test_text_similarity_counts_when_entities_do_not():
         "b": Counter({"حصار": 2, "وقود": 3, "صهاريج": 1}),
         "c": Counter({"مستشفى": 3, "غاره": 2, "وقود": 1}),
     }
-    scores = related_scores(entity_sets, terms)
+    scores = related_scores(entity_sets, term_vectors(terms))
     assert [o for o, _ in scores["a"]][:1] == ["b"]
+    assert related_scores(entity_sets, term_vectors({k: pack_terms(v) for k, v in terms.items()})) == scores
 
 
 def test_ties_are_ordered_by_id_and_results_are_deterministic():
@@ -53,12 +54,25 @@ def test_ties_are_ordered_by_id_and_results_are_deterministic():
     assert [o for o, _ in first["a"]] == ["b", "c", "d"]
 
 
-def test_features_with_huge_posting_lists_are_skipped(monkeypatch):
-    """The work per article is bounded: a feature every article has adds no candidates."""
-    monkeypatch.setattr(related, "MAX_POSTING", 3)
-    entity_sets = {str(i): frozenset({"everywhere"}) for i in range(10)}
-    entity_sets["0"] = frozenset({"everywhere", "pair"})
-    entity_sets["1"] = frozenset({"everywhere", "pair"})
+def test_common_features_offer_only_their_heaviest_articles_as_candidates(monkeypatch):
+    """The work per article is bounded: a feature every article has offers only POSTING_CAP candidates."""
+    monkeypatch.setattr(related, "POSTING_CAP", 3)
+    entity_sets = {f"{i:02d}": {"everywhere": 1} for i in range(20)}
+    entity_sets["07"] = {"everywhere": 5}  # most about it: a candidate for every article
+    entity_sets["10"] = {"everywhere": 1, "pair": 1}
+    entity_sets["11"] = {"everywhere": 1, "pair": 1}
+    entity_sets |= {f"z{i:02d}": {f"alone-{i}": 1} for i in range(40)}  # so "everywhere" is not worthless
     scores = related_scores(entity_sets, {})
-    assert [o for o, _ in scores["0"]] == ["1"]
-    assert scores["5"] == []
+    # Candidates from the capped list ("07", "00", "01") and from the rare entity; the exact score
+    # then counts every shared entity, so the pair outranks the rest.
+    assert [o for o, _ in scores["10"]] == ["11", "00", "01", "07"]  # equal scores after the pair: by id
+    assert [o for o, _ in scores["05"]] == ["00", "01", "07"]  # never "10" or "11": not offered
+
+
+def test_exact_rescoring_counts_common_entities_the_walk_left_out(monkeypatch):
+    monkeypatch.setattr(related, "POSTING_CAP", 3)
+    entity_sets = {f"x{i}": {"common": 3} for i in range(10)}  # fill the capped list of "common"
+    entity_sets |= {"a": {"common": 1, "rare": 1}, "b": {"common": 1, "rare": 1}, "c": {"rare": 1}}
+    entity_sets |= {f"z{i:02d}": {f"alone-{i}": 1} for i in range(40)}
+    scores = dict(related_scores(entity_sets, {})["a"])
+    assert scores["b"] > scores["c"]  # b also shares "common", though "common" never offered b
