@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .model import Article, ArticleEntity
 from .normalize import normalize
@@ -255,8 +256,13 @@ def crumbs(*trail: tuple[str, str]) -> tuple[Crumb, ...]:
 
 def article_crumbs(article: Article) -> tuple[Crumb, ...]:
     """Where an article sits in the date tree: its year and month, or the undated list."""
-    if article.date:
-        year, month = article.date[:4], article.date[:7]
+    return _date_crumbs(article.date[:7] if article.date else None)
+
+
+@lru_cache(maxsize=1 << 12)  # one trail per month, shared by all its articles
+def _date_crumbs(month: str | None) -> tuple[Crumb, ...]:
+    if month:
+        year = month[:4]
         trail = [("التواريخ", "browse/dates/"), (year, year_url(year)), (month_label(month), month_url(month))]
     else:
         trail = [("التواريخ", "browse/dates/"), ("تاريخ غير معروف", UNKNOWN_DATE_URL)]

@@ -16,10 +16,14 @@ import pickle
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
-from . import annotations, entity_pages, publish, render, search_assets
-from .data import articles_jsonl
+import jinja2
+import markupsafe
+
+from . import annotations, browse, entity_pages, publish, render, search_assets, seo
+from .data import iter_articles_jsonl
 from .entities import EntityIndex, entity_spans, link_entities
 from .extract import extract_article
 from .link import link_teasers
@@ -29,7 +33,7 @@ from .problems import Problem, sorted_problems, warning
 from .registry import ENTITIES_DIR, load_registry
 from .related import link_related
 from .sources import iter_sources, read_seed
-from .write import Output, WriteResult, atomic_write, write_output
+from .write import Output, WriteResult, atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "extract"
@@ -209,22 +213,55 @@ def assemble(
     )
 
 
-def render_site(result: BuildResult) -> Output:
-    output = Output()
+def render_site(result: BuildResult, output: Output) -> None:
+    """Every generated file, written through `output` as it is rendered."""
     by_id = {a.id: a for a in result.articles}
-    reader = publish.article_context(result.articles)  # breadcrumbs, older/newer, head metadata
+    around = browse.neighbours(result.articles)
     for article in result.articles:
-        spans = annotations.merge_spans(annotations.note_spans(article), entity_spans(article, render.rel))
-        output.add(
-            f"articles/{article.id}.md", render.render_article(article, by_id, spans=spans, **reader[article.id])
+        near = around[article.id]
+        # Everything the page shows: the article, then what it shows of other articles.
+        key = (
+            "article",
+            article,
+            [_shown(by_id[r]) for r in article.related if r in by_id],
+            [t.target_id in by_id for t in article.teasers if t.target_id],
+            _shown(near.older),
+            _shown(near.newer),
         )
+        output.add_rendered(f"articles/{article.id}.md", key, partial(_article_page, article, by_id, near))
     registry = result.entities.entities if result.entities is not None else {}
     publish.add_reader_pages(output, result.articles, registry)  # home, browse lists, map, feeds, open data
     if result.entities is not None:  # entity pages, per-type indexes, the editors' report
         entity_pages.add_entity_pages(output, result.articles, result.entities)
-    output.add("data/articles.jsonl", articles_jsonl(result.articles))
+    output.add_stream("data/articles.jsonl", iter_articles_jsonl(result.articles))
     output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
-    return output
+
+
+def _shown(article: Article | None) -> tuple[str, str, str | None] | None:
+    """What a page shows of another article it links to."""
+    return None if article is None else (article.id, article.title, article.date)
+
+
+def _article_page(article: Article, by_id: dict[str, Article], near: browse.Neighbours) -> str:
+    spans = annotations.merge_spans(annotations.note_spans(article), entity_spans(article, render.rel))
+    return render.render_article(article, by_id, spans=spans, **publish.reader_context(article, near))
+
+
+def render_salt(templates: Path = render.TEMPLATES) -> bytes:
+    """What every page depends on besides its own data: the builder's code, templates and site URL."""
+    digest = hashlib.sha256(_code_version().encode())
+    for template in sorted(templates.rglob("*")):
+        if template.is_file():
+            digest.update(str(template.relative_to(templates)).encode() + b"\0" + template.read_bytes())
+    digest.update(seo.site_url().encode())
+    digest.update(f"jinja2 {jinja2.__version__} markupsafe {markupsafe.__version__}".encode())
+    return digest.digest()
+
+
+def _keys_file(cache_dir: Path, docs_dir: Path) -> Path:
+    """Page keys of one docs folder (tests and the bench build into others)."""
+    name = hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:16]
+    return cache_dir / "pages" / f"{name}.pickle"
 
 
 def build(
@@ -238,4 +275,7 @@ def build(
     result = assemble(seeds_dir, cache_dir, jobs, annotations_dir)
     if not write:
         return result
-    return replace(result, written=write_output(render_site(result), docs_dir))
+    keys = _keys_file(cache_dir, docs_dir) if cache_dir is not None else None
+    output = Output(docs_dir, keys, render_salt() if keys is not None else b"")
+    render_site(result, output)
+    return replace(result, written=output.close())

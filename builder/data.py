@@ -7,9 +7,30 @@ field the pages show is here, with its provenance, in a stable key order.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
 
 from .model import Article
+
+# json.dumps(..., ensure_ascii=False) builds a new encoder per call; one is enough.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: object) -> object:
+    """`dataclasses.asdict` for our frozen records, without its deep copy of every string.
+
+    Field names come from the dataclass itself, so a field added to the model
+    reaches the data file without anyone editing this module.
+    """
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    names = _FIELDS.get(type(value))
+    if names is None:
+        names = _FIELDS[type(value)] = tuple(f.name for f in fields(value))  # type: ignore[arg-type]
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 def article_record(article: Article) -> dict[str, object]:
@@ -30,13 +51,9 @@ def article_record(article: Article) -> dict[str, object]:
         "captions": [{"text": c.text, "credit": c.credit, "line": c.line} for c in article.captions],
         "headings": list(article.headings),
         "paragraphs": list(article.paragraphs),
-        "quotes": [asdict(q) for q in article.quotes],
-        "teasers": [
-            {k: v for k, v in asdict(t).items() if k != "caption"}
-            | {"caption": asdict(t.caption) if t.caption else None}
-            for t in article.teasers
-        ],
-        "entities": [asdict(e) for e in article.entities],
+        "quotes": [_plain(q) for q in article.quotes],
+        "teasers": [_teaser(t) for t in article.teasers],
+        "entities": [_plain(e) for e in article.entities],
         "related": list(article.related),
         "annotated": article.annotated,
         # Editors' corrections override title/date/outlet above; what the builder extracted stays here.
@@ -63,5 +80,22 @@ def article_record(article: Article) -> dict[str, object]:
     }
 
 
+def _teaser(teaser: object) -> dict[str, object]:
+    record = _plain(teaser)
+    assert isinstance(record, dict)
+    record["caption"] = record.pop("caption")  # the caption last, as the catalogue always had it
+    return record
+
+
+def article_line(article: Article) -> str:
+    """One line of `data/articles.jsonl`."""
+    return _ENCODER.encode(article_record(article)) + "\n"
+
+
+def iter_articles_jsonl(articles: Iterable[Article]) -> Iterator[str]:
+    """The catalogue line by line, for writing without holding the whole file."""
+    return map(article_line, articles)
+
+
 def articles_jsonl(articles: tuple[Article, ...]) -> str:
-    return "".join(json.dumps(article_record(a), ensure_ascii=False, sort_keys=False) + "\n" for a in articles)
+    return "".join(iter_articles_jsonl(articles))

@@ -63,16 +63,24 @@ def places(articles: Sequence[Article], coordinates: Mapping[str, tuple[float, f
 
 def article_context(articles: Sequence[Article]) -> dict[str, dict[str, object]]:
     """Per article id: the extra context `render_article` passes to article.md.j2."""
-    base = seo.site_url()
     around = browse.neighbours(articles)
+    return {a.id: reader_context(a, around[a.id]) for a in articles}
+
+
+def reader_context(article: Article, near: browse.Neighbours) -> dict[str, object]:
+    """One article's breadcrumbs, older/newer article and head metadata.
+
+    Built only for a page that is rendered: it depends on nothing but the
+    article and its neighbours, which is what the page's cache key holds.
+    """
     return {
-        a.id: {
-            "breadcrumbs": browse.article_crumbs(a),
-            "prev": around[a.id].older,
-            "next": around[a.id].newer,
-            "head": {"og_type": "article", "jsonld": seo.jsonld_text(seo.article_jsonld(a, base, browse.entity_url))},
-        }
-        for a in articles
+        "breadcrumbs": browse.article_crumbs(article),
+        "prev": near.older,
+        "next": near.newer,
+        "head": {
+            "og_type": "article",
+            "jsonld": seo.jsonld_text(seo.article_jsonld(article, seo.site_url(), browse.entity_url)),
+        },
     }
 
 

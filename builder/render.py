@@ -20,7 +20,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import get_month_names
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup, escape
 
 from .annotations import CORRECTABLE, KINDS, VERDICTS
@@ -71,10 +71,14 @@ def md_inline(text: str) -> Markup:
     one_line = " ".join(str(text).split())
     escaped = str(escape(one_line))
     # After HTML escaping, `&` starts an entity we produced: leave those alone.
-    out = re.sub(
-        r"(&(?:amp|lt|gt|quot|#39);)|" + _MD_SPECIAL.pattern, lambda m: m.group(1) or "\\" + m.group(2), escaped
-    )
-    return Markup(out)
+    return Markup(_MD_ESCAPE.sub(_md_escape_one, escaped))
+
+
+_MD_ESCAPE = re.compile(r"(&(?:amp|lt|gt|quot|#39);)|" + _MD_SPECIAL.pattern)
+
+
+def _md_escape_one(m: re.Match[str]) -> str:
+    return m.group(1) or "\\" + m.group(2)
 
 
 def yaml_str(text: str) -> Markup:
@@ -87,6 +91,7 @@ def _months() -> dict[int, str]:
     return dict(get_month_names("wide", locale="ar"))
 
 
+@lru_cache(maxsize=1 << 14)  # a few thousand distinct days, asked for on every list and page
 def arabic_date(iso: str | None) -> str:
     """16 سبتمبر 2025, with the Western digits the seeds use; CLDR (Babel) gives the month names."""
     if not iso:
@@ -129,10 +134,28 @@ def provenance(source: str | None) -> str:
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two site URLs (directory style), valid on any host or sub-path."""
     from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    target = posixpath.relpath("/" + to_url, "/" + from_dir)
+    target = _relpath(to_url, from_dir)
     if (to_url == "" or to_url.endswith("/")) and not target.endswith("/"):
         target += "/"
     return "./" if target == "./" or target == "." else target
+
+
+def _relpath(to_url: str, from_dir: str) -> str:
+    """`posixpath.relpath("/" + to_url, "/" + from_dir)` for clean site URLs, without its abspath calls.
+
+    Site URLs are plain segments; anything with `.` or `..` segments goes to posixpath itself.
+    """
+    start = [p for p in from_dir.split("/") if p]
+    path = [p for p in to_url.split("/") if p]
+    if "." in start or ".." in start or "." in path or ".." in path:
+        return posixpath.relpath("/" + to_url, "/" + from_dir)
+    common = 0
+    for a, b in zip(start, path, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(start) - common) + path[common:]
+    return "/".join(parts) if parts else "."
 
 
 def inline_html(text: str, spans: Sequence[Span]) -> Markup:
@@ -183,12 +206,33 @@ def render_article(
     paragraphs = article.paragraphs
     per_paragraph = list(spans) + [()] * (len(paragraphs) - len(spans))
     html = [inline_html(text, per_paragraph[i]) for i, text in enumerate(paragraphs)]
-    return (
-        environment(templates)
-        .get_template("article.md.j2")
-        .render(a=article, by_id=by_id, page_url=article.url, paragraphs_html=html, **context)
+    page_url = article.url
+    # Lookups and grouping done here, once, rather than by filters in the template on every page.
+    groups = []
+    for etype, label in ENTITY_GROUPS:
+        group = [(e, rel(page_url, f"entities/{e.type}/{e.entity_id}/")) for e in article.entities if e.type == etype]
+        if group:
+            groups.append((etype, label, group))
+    return template("article.md.j2", templates).render(
+        a=article,
+        by_id=by_id,
+        page_url=page_url,
+        paragraphs=paragraphs,
+        paragraphs_html=html,
+        entity_groups=groups,
+        related=[by_id[rid] for rid in article.related if rid in by_id],
+        teasers=[(t, by_id.get(t.target_id) if t.target_id else None) for t in article.teasers],
+        **context,
     )
 
 
-def render_page(template: str, page_url: str, templates: Path = TEMPLATES, **context: object) -> str:
-    return environment(templates).get_template(template).render(page_url=page_url, **context)
+ENTITY_GROUPS = (("person", "الأشخاص"), ("organisation", "المنظمات"), ("place", "الأماكن"))
+
+
+def template(name: str, templates: Path = TEMPLATES) -> Template:
+    """The compiled template; Jinja re-reads it only when its file changed (`mkdocs serve` edits)."""
+    return environment(templates).get_template(name)
+
+
+def render_page(template_name: str, page_url: str, templates: Path = TEMPLATES, **context: object) -> str:
+    return template(template_name, templates).render(page_url=page_url, **context)

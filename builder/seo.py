@@ -42,9 +42,12 @@ def site_url(config: Path = MKDOCS_YML) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, not one per page
+
+
 def jsonld_text(data: object) -> str:
     """Compact JSON that is safe inside <script type="application/ld+json">."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    text = _COMPACT.encode(data)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 

@@ -1,23 +1,42 @@
 """The only writer of generated files: atomic, deterministic, never the same path twice.
 
-A build renders every page in memory first (`Output`), then writes. Each file
-is written to a temporary name and renamed over the old one, so a reader (or
-`mkdocs serve`) never sees half a page, and an interrupted build leaves the
-previous pages usable. Unchanged files are not touched, so MkDocs' watcher
-only sees what really changed. Generated files are listed in a manifest, so
-files of articles that disappeared are removed without ever touching the
-hand-written pages that share `docs/`.
+Pages are written as they are produced (`Output.add`), not gathered first:
+at 20,000 articles the rendered pages alone weigh hundreds of megabytes, and
+a page held until the end only costs memory. Each file is written to a
+temporary name and renamed over the old one, so a reader (or `mkdocs serve`)
+never sees half a page, and an interrupted build leaves every page whole,
+old or new. Unchanged files are not touched, so MkDocs' watcher only sees
+what really changed.
+
+Generated files are listed in a manifest, so files of articles that
+disappeared are removed without ever touching the hand-written pages that
+share `docs/`. A path this build creates that the last manifest did not list
+is first appended to a journal, so a build killed before it wrote its
+manifest still lets the next one remove that file once it is stale.
+
+A page can also be given with a key (`add_rendered`): any picklable value
+holding everything its text depends on. When the key and the file on disk are
+those the last build recorded, the page is not even rendered; the keys live
+in the cache folder, salted with the builder's code and templates, so a
+change to either renders everything again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import json
 import os
+import pickle
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = ".generated.json"
+JOURNAL = ".generated.pending"  # paths created since the manifest was last written
+CHUNK = 1 << 16
 
 
 class DuplicateOutput(ValueError):
@@ -31,53 +50,149 @@ class WriteResult:
     removed: tuple[str, ...]
 
 
+# path -> (digest of the page's key, size and mtime of the file as last written)
+Entry = tuple[bytes, int, int]
+
+
 class Output:
-    """Pages of one build, gathered before anything is written."""
+    """The generated files of one build, written into `docs_dir` as they come; `close()` ends it."""
 
-    def __init__(self) -> None:
-        self._files: dict[str, bytes] = {}
+    def __init__(self, docs_dir: Path, keys_file: Path | None = None, salt: bytes = b"") -> None:
+        self.docs_dir = docs_dir
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        self._manifest = _read_manifest(docs_dir)
+        self._previous = self._manifest | _read_journal(docs_dir)
+        self._paths: set[str] = set()
+        self._written: list[str] = []
+        self._unchanged = 0
+        self._journal = None
+        self._keys_file = keys_file
+        self._salt = salt
+        self._old_keys: dict[str, Entry] = _read_keys(keys_file, salt) if keys_file else {}
+        self._new_keys: dict[str, Entry] = {}
 
-    def add(self, path: str, content: str | bytes) -> None:
-        if path in self._files:
+    # ------------------------------------------------------------ adding pages
+
+    def add(self, path: str, content: str | bytes, key: object = None) -> None:
+        """Write one file now, unless its bytes are already there."""
+        target = self._claim(path)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if _same_bytes(target, data):
+            self._unchanged += 1
+        else:
+            self._create(path)
+            atomic_write(target, data)
+            self._written.append(path)
+        if key is not None:
+            self._remember(path, target, self._digest(key))
+
+    def add_rendered(self, path: str, key: object, render: Callable[[], str | bytes]) -> None:
+        """`add(path, render())`, skipping `render` when `key` and the file are as the last build left them."""
+        digest = self._digest(key)
+        old = self._old_keys.get(path)
+        if old is not None and old[0] == digest:
+            target = self.docs_dir / path
+            try:
+                st = target.stat()
+            except OSError:
+                st = None
+            if st is not None and (st.st_size, st.st_mtime_ns) == old[1:]:
+                self._claim(path)
+                self._unchanged += 1
+                self._new_keys[path] = old
+                return
+        self.add(path, render())
+        self._remember(path, self.docs_dir / path, digest)
+
+    def add_stream(self, path: str, chunks: Iterable[str | bytes]) -> None:
+        """A large file (the data catalogue) written piece by piece, never held whole in memory."""
+        target = self._claim(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            if _same_file(Path(tmp), target):
+                Path(tmp).unlink()
+                self._unchanged += 1
+                return
+            self._create(path)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._written.append(path)
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._paths
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    # ------------------------------------------------------------ the end of a build
+
+    def close(self) -> WriteResult:
+        """Remove what the last build generated and this one did not, then record the manifest."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        removed = sorted(p for p in self._previous - self._paths if (self.docs_dir / p).is_file())
+        for rel in removed:
+            (self.docs_dir / rel).unlink()
+            _prune_empty_dirs((self.docs_dir / rel).parent, self.docs_dir)
+        manifest = json.dumps(sorted(self._paths), ensure_ascii=False, indent=0).encode("utf-8")
+        if not _same_bytes(self.docs_dir / MANIFEST, manifest):
+            atomic_write(self.docs_dir / MANIFEST, manifest)
+        (self.docs_dir / JOURNAL).unlink(missing_ok=True)
+        if self._keys_file is not None:
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+                payload = pickle.dumps((self._salt, self._new_keys), protocol=pickle.HIGHEST_PROTOCOL)
+                atomic_write(self._keys_file, payload)
+        return WriteResult(tuple(sorted(self._written)), self._unchanged, tuple(removed))
+
+    # ------------------------------------------------------------ helpers
+
+    def _claim(self, path: str) -> Path:
+        if path in self._paths:
             raise DuplicateOutput(f"two generated pages want {path}")
         if path.startswith("/") or ".." in Path(path).parts:
             raise DuplicateOutput(f"generated path escapes the docs folder: {path}")
-        self._files[path] = content.encode("utf-8") if isinstance(content, str) else content
+        self._paths.add(path)
+        return self.docs_dir / path
 
-    def paths(self) -> list[str]:
-        return sorted(self._files)
+    def _create(self, path: str) -> None:
+        """Journal a path the last manifest does not list, before the file exists."""
+        if path in self._previous:
+            return
+        if self._journal is None:
+            self._journal = (self.docs_dir / JOURNAL).open("a", encoding="utf-8")
+        self._journal.write(path + "\n")
+        self._journal.flush()
 
-    def get(self, path: str) -> bytes:
-        return self._files[path]
+    def _digest(self, key: object) -> bytes:
+        return key_digest(key)
 
-    def __len__(self) -> int:
-        return len(self._files)
-
-
-def write_output(output: Output, docs_dir: Path) -> WriteResult:
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    previous = _read_manifest(docs_dir)
-    written: list[str] = []
-    unchanged = 0
-    for rel in output.paths():
-        target = docs_dir / rel
-        data = output.get(rel)
+    def _remember(self, path: str, target: Path, digest: bytes) -> None:
         try:
-            if target.read_bytes() == data:
-                unchanged += 1
-                continue
+            st = target.stat()
         except OSError:
-            pass
-        atomic_write(target, data)
-        written.append(rel)
-    current = set(output.paths())
-    removed = sorted(p for p in previous - current if (docs_dir / p).is_file())
-    for rel in removed:
-        (docs_dir / rel).unlink()
-        _prune_empty_dirs((docs_dir / rel).parent, docs_dir)
-    manifest = json.dumps(sorted(current), ensure_ascii=False, indent=0).encode("utf-8")
-    atomic_write(docs_dir / MANIFEST, manifest)
-    return WriteResult(tuple(written), unchanged, tuple(removed))
+            return
+        self._new_keys[path] = (digest, st.st_size, st.st_mtime_ns)
+
+
+def key_digest(key: object) -> bytes:
+    """A digest of the key's value, never of object identity.
+
+    Plain pickling writes a back-reference for an object met twice, so two
+    equal values with different sharing (fresh from extraction, or loaded from
+    the cache) would pickle differently; the pickler's fast mode has no memo.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: equal values, equal bytes (our records have no cycles)
+    pickler.dump(key)
+    return hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
 
 
 def atomic_write(target: Path, data: bytes) -> None:
@@ -92,11 +207,51 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
+def _same_bytes(target: Path, data: bytes) -> bool:
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with a.open("rb") as fa, b.open("rb") as fb:
+            while True:
+                ca, cb = fa.read(CHUNK), fb.read(CHUNK)
+                if ca != cb:
+                    return False
+                if not ca:
+                    return True
+    except OSError:
+        return False
+
+
 def _read_manifest(docs_dir: Path) -> set[str]:
     try:
         return set(json.loads((docs_dir / MANIFEST).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return set()
+
+
+def _read_journal(docs_dir: Path) -> set[str]:
+    try:
+        return {line for line in (docs_dir / JOURNAL).read_text(encoding="utf-8").splitlines() if line}
+    except (OSError, ValueError):
+        return set()
+
+
+def _read_keys(keys_file: Path, salt: bytes) -> dict[str, Entry]:
+    try:
+        with keys_file.open("rb") as handle:
+            stored_salt, keys = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+        return {}
+    return keys if stored_salt == salt and isinstance(keys, dict) else {}
 
 
 def _prune_empty_dirs(folder: Path, stop: Path) -> None:
