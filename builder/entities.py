@@ -26,6 +26,7 @@ news Arabic refers to people a second time.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import re
 from collections import Counter, defaultdict
@@ -812,5 +813,5 @@ def cooccurring(index: EntityIndex, by_article: dict[str, Article], entity_id: s
         for e in by_article[article_id].entities:
             if e.entity_id != entity_id:
                 counts[e.entity_id] += 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], index.entities[kv[0]].name, kv[0]))
-    return [(index.entities[eid], n) for eid, n in ranked[:top]]
+    ranked = heapq.nsmallest(top, counts.items(), key=lambda kv: (-kv[1], index.entities[kv[0]].name, kv[0]))
+    return [(index.entities[eid], n) for eid, n in ranked]

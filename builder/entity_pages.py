@@ -34,33 +34,60 @@ TYPE_FILES = {"person": "people.yml", "organisation": "organisations.yml", "plac
 REPORT_URL = "entities/report/"
 LONG_VOWELS = frozenset("اويى")
 MIN_SHARED_GIVEN = 3  # رودي/رودولف share «رود»
+PAGE_SIZE = 50  # articles per entity page: a country named in thousands of articles gets numbered pages
 
 
 def index_url(entity_type: str) -> str:
     return f"entities/{entity_type}/"
 
 
+def page_url(entity: Entity, page: int) -> str:
+    """Page 1 is the entity's own URL; later pages of its article list live under it, numbered from 2."""
+    base = entity_url(entity.type, entity.id)
+    return base if page == 1 else f"{base}page/{page}/"
+
+
+def page_file(entity: Entity, page: int) -> str:
+    return (
+        f"entities/{entity.type}/{entity.id}.md" if page == 1 else f"entities/{entity.type}/{entity.id}/page/{page}.md"
+    )
+
+
 def add_entity_pages(output: Output, articles: Sequence[Article], index: EntityIndex) -> None:
+    """One page per named entity; its article list in pages of `PAGE_SIZE`, so مالي's page is not 8 MB.
+
+    Only the articles of the page being rendered are looked at (their first
+    mention's sentence), so the work per entity is its number of articles and
+    no context holds more than one page of them.
+    """
     by_article = {a.id: a for a in articles}
     for entity_id, entity in index.entities.items():
-        items = []
-        for article_id in index.articles[entity_id]:
-            article = by_article[article_id]
-            items.append((article, first_sentence(article, entity_id)))
-        page_url = entity_url(entity.type, entity_id)
-        output.add(
-            f"entities/{entity.type}/{entity_id}.md",
-            render.render_page(
-                "entity.md.j2",
-                page_url,
-                e=entity,
-                label=TYPE_LABELS[entity.type][0],
-                plural=TYPE_LABELS[entity.type][1],
-                index_url=index_url(entity.type),
-                items=items,
-                with_entities=cooccurring(index, by_article, entity_id),
-            ),
-        )
+        article_ids = index.articles[entity_id]
+        pages = max(1, -(-len(article_ids) // PAGE_SIZE))
+        with_entities = cooccurring(index, by_article, entity_id)
+        for page in range(1, pages + 1):
+            chunk = article_ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            items = [(by_article[a], first_sentence(by_article[a], entity_id)) for a in chunk]
+            url = page_url(entity, page)
+            output.add(
+                page_file(entity, page),
+                render.render_page(
+                    "entity.md.j2",
+                    url,
+                    e=entity,
+                    label=TYPE_LABELS[entity.type][0],
+                    plural=TYPE_LABELS[entity.type][1],
+                    index_url=index_url(entity.type),
+                    items=items,
+                    total=len(article_ids),
+                    page=page,
+                    pages=pages,
+                    first=(page - 1) * PAGE_SIZE + 1,
+                    prev_url=page_url(entity, page - 1) if page > 1 else None,
+                    next_url=page_url(entity, page + 1) if page < pages else None,
+                    with_entities=with_entities if page == 1 else (),
+                ),
+            )
     for entity_type, (_, plural) in TYPE_LABELS.items():
         rows = sorted(
             ((e, len(index.articles[eid])) for eid, e in index.entities.items() if e.type == entity_type),

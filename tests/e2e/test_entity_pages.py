@@ -106,6 +106,12 @@ def test_entity_pages_escape_registry_text():
         plural="الأشخاص",
         index_url="entities/person/",
         items=[],
+        total=0,
+        page=1,
+        pages=1,
+        first=1,
+        prev_url=None,
+        next_url=None,
         with_entities=[],
     )
     front, body = page.split("\n---\n", 1)
