@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from .model import Article, ArticleEntity
 from .normalize import normalize
@@ -280,6 +280,28 @@ def paginate(
     return [(Pager(n, count, urls), tuple(articles[(n - 1) * per_page : n * per_page])) for n in range(1, count + 1)]
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page not rendered yet: `render()` makes its text; `key`, when set, is all that text depends on.
+
+    The writer skips rendering a page whose key and file are as the last build
+    left them (`write.Output.add_rendered`).
+    """
+
+    key: object
+    render: Callable[[], str]
+
+
+def _listed(article: Article) -> tuple[object, ...]:
+    """What a list shows of an article (`_browse.j2` article_item)."""
+    return (article.id, article.title, article.annotated, article.date, article.outlet)
+
+
+def _later(template: str, page_url: str, key: bool = False, **context: object) -> Page:
+    listed = {k: ([_listed(a) for a in v] if k == "articles" else v) for k, v in context.items()} if key else None
+    return Page((template, page_url, listed) if key else None, partial(render_page, template, page_url, **context))
+
+
 def list_pages(
     url: str,
     title: str,
@@ -290,14 +312,29 @@ def list_pages(
     per_page: int = PER_PAGE,
 ) -> dict[str, str]:
     """One paginated list: Markdown path -> page text."""
+    pages = _list_pages(url, title, articles, trail, intro, extra, per_page)
+    return {path: page.render() for path, page in pages.items()}
+
+
+def _list_pages(
+    url: str,
+    title: str,
+    articles: Sequence[Article],
+    trail: tuple[Crumb, ...],
+    intro: str = "",
+    extra: dict[str, object] | None = None,
+    per_page: int = PER_PAGE,
+) -> dict[str, Page]:
+    """One paginated list: Markdown path -> page to render (sliced once, never re-sorted per page)."""
     pages = {}
     for pager, chunk in paginate(url, articles, per_page):
         page_url = pager.urls[pager.number - 1]
         page_title = title if pager.number == 1 else f"{title} (الصفحة {pager.number} من {pager.count})"
         page_trail = trail if pager.number == 1 else (*trail, Crumb(f"الصفحة {pager.number}", page_url))
-        pages[page_path(page_url)] = render_page(
+        pages[page_path(page_url)] = _later(
             "browse_list.md.j2",
             page_url,
+            key=True,
             title=page_title,
             intro=intro,
             articles=chunk,
@@ -314,13 +351,14 @@ def browse_pages(
     timeline: Callable[[str], str] | None = None,
     map_available: bool = False,
     per_page: int = PER_PAGE,
-) -> dict[str, str]:
-    """Every browse page: Markdown path -> page text. Pure; `articles` in archive order.
+    lazy: bool = False,
+) -> dict[str, str] | dict[str, Page]:
+    """Every browse page: Markdown path -> page text (a `Page` to render, when `lazy`). Pure; archive order.
 
     `timeline(page_url)` draws the month chart with links relative to that page.
     """
     chart = timeline or (lambda _url: "")
-    pages: dict[str, str] = {}
+    pages: dict[str, Page] = {}
     months = by_month(articles)
     undated = tuple(a for a in articles if not a.date)
     years: dict[str, list[str]] = defaultdict(list)
@@ -332,15 +370,15 @@ def browse_pages(
         year_articles = tuple(a for m in year_months for a in months[m])
         year_trail = crumbs(("التواريخ", "browse/dates/"), (year, year_url(year)))
         sub = [(month_label(m), month_url(m), len(months[m])) for m in year_months]
-        pages |= list_pages(
+        pages |= _list_pages(
             year_url(year), f"مقالات {year}", year_articles, year_trail, extra={"groups": sub}, per_page=per_page
         )
         for month in year_months:
             trail = (*year_trail, Crumb(month_label(month), month_url(month)))
-            pages |= list_pages(
+            pages |= _list_pages(
                 month_url(month), f"مقالات {month_label(month)}", months[month], trail, per_page=per_page
             )
-    pages |= list_pages(
+    pages |= _list_pages(
         UNKNOWN_DATE_URL,
         "مقالات بلا تاريخ معروف",
         undated,
@@ -351,7 +389,7 @@ def browse_pages(
         ),
         per_page=per_page,
     )
-    pages[page_path("browse/dates/")] = render_page(
+    pages[page_path("browse/dates/")] = _later(
         "browse_dates.md.j2",
         "browse/dates/",
         years=[
@@ -367,14 +405,14 @@ def browse_pages(
     no_outlet = tuple(a for a in articles if not a.outlet)
     outlets_trail = crumbs(("المصادر", "browse/outlets/"))
     for group in outlets:
-        pages |= list_pages(
+        pages |= _list_pages(
             group.url,
             f"مقالات {group.label}",
             group.articles,
             (*outlets_trail, Crumb(group.label, group.url)),
             per_page=per_page,
         )
-    pages |= list_pages(
+    pages |= _list_pages(
         UNKNOWN_OUTLET_URL,
         "مقالات مصدرها غير معروف",
         no_outlet,
@@ -382,7 +420,7 @@ def browse_pages(
         intro="لم يُعرف مصدر هذه المقالات من المادة الأصلية (لا ترويسة ولا توقيع يسمّيه).",
         per_page=per_page,
     )
-    pages[page_path("browse/outlets/")] = render_page(
+    pages[page_path("browse/outlets/")] = _later(
         "browse_index.md.j2",
         "browse/outlets/",
         title="المصادر",
@@ -395,7 +433,7 @@ def browse_pages(
     sections = by_section(articles)
     sections_trail = crumbs(("الأقسام", "browse/sections/"))
     for group in sections:
-        pages |= list_pages(
+        pages |= _list_pages(
             group.url,
             f"قسم {group.label}",
             group.articles,
@@ -403,7 +441,7 @@ def browse_pages(
             intro="الأقسام كما يصنّف المصدر مقالاته في روابط «ذات صلة» التي تشير إليها.",
             per_page=per_page,
         )
-    pages[page_path("browse/sections/")] = render_page(
+    pages[page_path("browse/sections/")] = _later(
         "browse_index.md.j2",
         "browse/sections/",
         title="الأقسام",
@@ -412,7 +450,7 @@ def browse_pages(
         breadcrumbs=sections_trail,
     )
 
-    pages[page_path(BROWSE_URL)] = render_page(
+    pages[page_path(BROWSE_URL)] = _later(
         "browse_hub.md.j2",
         BROWSE_URL,
         total=len(articles),
@@ -424,7 +462,7 @@ def browse_pages(
         timeline_svg=chart(BROWSE_URL),
         breadcrumbs=(Crumb(ROOT_CRUMB_LABEL, ""), Crumb("تصفّح الأرشيف", BROWSE_URL)),
     )
-    return pages
+    return pages if lazy else {path: page.render() for path, page in pages.items()}
 
 
 def home_page(articles: Sequence[Article], timeline_svg: str = "") -> str:

@@ -23,7 +23,7 @@ import jinja2
 import markupsafe
 
 from . import annotations, browse, entity_pages, publish, render, search_assets, seo
-from .data import iter_articles_jsonl
+from .data import article_line
 from .entities import EntityIndex, entity_spans, link_entities
 from .extract import extract_article
 from .link import link_teasers
@@ -33,7 +33,7 @@ from .problems import Problem, sorted_problems, warning
 from .registry import ENTITIES_DIR, load_registry
 from .related import link_related
 from .sources import iter_sources, read_seed
-from .write import Output, WriteResult, atomic_write
+from .write import Output, WriteResult, atomic_write, key_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "extract"
@@ -215,14 +215,16 @@ def assemble(
 
 def render_site(result: BuildResult, output: Output) -> None:
     """Every generated file, written through `output` as it is rendered."""
-    by_id = {a.id: a for a in result.articles}
-    around = browse.neighbours(result.articles)
-    for article in result.articles:
+    articles = result.articles
+    by_id = {a.id: a for a in articles}
+    around = browse.neighbours(articles)
+    digests = {a.id: key_digest(a) for a in articles}  # each article pickled once, for its page and its data line
+    for article in articles:
         near = around[article.id]
         # Everything the page shows: the article, then what it shows of other articles.
         key = (
             "article",
-            article,
+            digests[article.id],
             [_shown(by_id[r]) for r in article.related if r in by_id],
             [t.target_id in by_id for t in article.teasers if t.target_id],
             _shown(near.older),
@@ -233,7 +235,8 @@ def render_site(result: BuildResult, output: Output) -> None:
     publish.add_reader_pages(output, result.articles, registry)  # home, browse lists, map, feeds, open data
     if result.entities is not None:  # entity pages, per-type indexes, the editors' report
         entity_pages.add_entity_pages(output, result.articles, result.entities)
-    output.add_stream("data/articles.jsonl", iter_articles_jsonl(result.articles))
+    catalogue = [(a.id, digests[a.id]) for a in articles]
+    output.add_lines("data/articles.jsonl", catalogue, lambda i: article_line(articles[i]))
     output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
 
 

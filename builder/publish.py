@@ -94,8 +94,11 @@ def add_reader_pages(output: Output, articles: Sequence[Article], registry: Mapp
     all_places = places(articles, coordinates)
     has_places = True  # the places page is in the nav, so it always exists (saying so when empty)
     chart = lambda page_url: timeline_svg(articles, page_url)  # noqa: E731 - links are relative to each page
-    for path, text in browse.browse_pages(articles, timeline=chart, map_available=has_places).items():
-        output.add(path, text)
+    for path, page in browse.browse_pages(articles, timeline=chart, map_available=has_places, lazy=True).items():
+        if page.key is None:
+            output.add(path, page.render())
+        else:  # list pages: not rendered again when the articles they list show the same
+            output.add_rendered(path, page.key, page.render)
     output.add("index.md", browse.home_page(articles, timeline_svg=timeline_svg(articles, "")))
     output.add(
         browse.page_path(PLACES_URL),

@@ -30,7 +30,7 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +50,8 @@ class WriteResult:
     removed: tuple[str, ...]
 
 
-# path -> (digest of the page's key, size and mtime of the file as last written)
-Entry = tuple[bytes, int, int]
+# path -> (digest of the page's key, size and mtime of the file as last written[, digest of each line])
+Entry = tuple
 
 
 class Output:
@@ -90,19 +90,44 @@ class Output:
         """`add(path, render())`, skipping `render` when `key` and the file are as the last build left them."""
         digest = self._digest(key)
         old = self._old_keys.get(path)
-        if old is not None and old[0] == digest:
-            target = self.docs_dir / path
-            try:
-                st = target.stat()
-            except OSError:
-                st = None
-            if st is not None and (st.st_size, st.st_mtime_ns) == old[1:]:
+        if old is not None and old[0] == digest and _stat(self.docs_dir / path) == old[1:3]:
+            self._claim(path)
+            self._unchanged += 1
+            self._new_keys[path] = old
+            return
+        self.add(path, render())
+        self._remember(path, self.docs_dir / path, digest)
+
+    def add_lines(self, path: str, keys: Sequence[tuple[str, object]], line: Callable[[int], str]) -> None:
+        """A file of one line per record (the data catalogue), re-making only the lines whose record changed.
+
+        `keys[i]` is (record id, key of line i); `line(i)` makes line i, ending in a newline.
+        Lines of unchanged records are taken from the file the last build wrote, when it is still as written.
+        """
+        digests = [(rid, self._digest(key)) for rid, key in keys]
+        whole = self._digest(digests)
+        old = self._old_keys.get(path)
+        target = self.docs_dir / path
+        stat = _stat(target)
+        if old is not None and stat == old[1:3]:
+            if old[0] == whole:
                 self._claim(path)
                 self._unchanged += 1
                 self._new_keys[path] = old
                 return
-        self.add(path, render())
-        self._remember(path, self.docs_dir / path, digest)
+            reuse = _old_lines(target, old[3] if len(old) > 3 else ())
+        else:
+            reuse = {}
+
+        def lines() -> Iterator[str | bytes]:
+            for i, (rid, digest) in enumerate(digests):
+                kept = reuse.get(rid)
+                yield kept[1] if kept is not None and kept[0] == digest else line(i)
+
+        self.add_stream(path, lines())
+        written = _stat(target)
+        if written is not None:
+            self._new_keys[path] = (whole, *written, tuple(digests))
 
     def add_stream(self, path: str, chunks: Iterable[str | bytes]) -> None:
         """A large file (the data catalogue) written piece by piece, never held whole in memory."""
@@ -174,11 +199,9 @@ class Output:
         return key_digest(key)
 
     def _remember(self, path: str, target: Path, digest: bytes) -> None:
-        try:
-            st = target.stat()
-        except OSError:
-            return
-        self._new_keys[path] = (digest, st.st_size, st.st_mtime_ns)
+        written = _stat(target)
+        if written is not None:
+            self._new_keys[path] = (digest, *written)
 
 
 def key_digest(key: object) -> bytes:
@@ -205,6 +228,25 @@ def atomic_write(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _stat(target: Path) -> tuple[int, int] | None:
+    try:
+        st = target.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _old_lines(target: Path, digests: Sequence[tuple[str, bytes]]) -> dict[str, tuple[bytes, bytes]]:
+    """Record id -> (digest, line) of the file as the last build wrote it; empty if it does not match."""
+    try:
+        lines = target.read_bytes().splitlines(keepends=True)
+    except OSError:
+        return {}
+    if len(lines) != len(digests):
+        return {}
+    return {rid: (digest, text) for (rid, digest), text in zip(digests, lines, strict=True)}
 
 
 def _same_bytes(target: Path, data: bytes) -> bool:
