@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from bench.generate import generate_seed
-from builder.search_hook import PLACEHOLDER, SEPARATOR, matching_terms, page_slice, slice_count
+from builder.search_hook import PLACEHOLDER, SEPARATOR, matching_terms, page_slice, pagefind_commands, slice_count
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "search"
@@ -228,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         made = synth_pages(args.site, target, args.articles)
         t_gen = time.perf_counter() - t
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pagefind", "--site", str(target), "--quiet"], check=True, cwd=ROOT)
+        for cmd in pagefind_commands(target):
+            subprocess.run(cmd, check=True, cwd=ROOT)
         t_index = time.perf_counter() - t
     size, files = index_bytes(target)
     rows = measure(target)

@@ -36,10 +36,12 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
 def built_site(tmp_path_factory) -> Path:
     """`make site` as CI runs it: builder into docs/, mkdocs --strict, then the search index."""
     site = tmp_path_factory.mktemp("site")
+    from builder.search_hook import pagefind_commands
+
     steps = [
         [sys.executable, "-m", "builder", "build", "--seeds", str(SEEDS), "--docs", str(ROOT / "docs")],
         [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+        *pagefind_commands(site),  # the article bundle and the entity bundle, as `make site`
     ]
     for step in steps:
         done = run(step)

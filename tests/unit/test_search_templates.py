@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import material
 
-from builder.search_hook import SEPARATOR, matching_terms, page_kind, page_slice, slice_count
+from builder.search_hook import (
+    PAGEFIND_BUNDLES,
+    SEPARATOR,
+    matching_terms,
+    page_kind,
+    page_slice,
+    pagefind_commands,
+    slice_count,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS = ROOT / "templates" / "overrides" / "partials" / "header.html"
@@ -51,3 +60,15 @@ def test_slices_are_stable_and_sized_for_the_archive() -> None:
     picks = [page_slice(f"articles/s-{i:06d}/", 20) for i in range(20000)]
     assert picks == [page_slice(f"articles/s-{i:06d}/", 20) for i in range(20000)]  # a hash, not build order
     assert 800 < picks.count(0) < 1200  # slice 0, the sample a very common query is ranked over
+
+
+def test_make_site_runs_the_hooks_pagefind_bundles() -> None:
+    """`make site`, the test fixture and `mkdocs serve` must build the same two bundles search.js asks."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    site_target = makefile.split("\nsite:", 1)[1].split("\n\n", 1)[0]
+    runs = [shlex.split(line.strip())[1:] for line in site_target.splitlines() if "-m pagefind" in line]
+    expected = [cmd[1:] for cmd in pagefind_commands("site")]
+    assert runs == expected
+    script = (ROOT / "docs" / "assets" / "javascripts" / "search.js").read_text(encoding="utf-8")
+    for _, subdir in PAGEFIND_BUNDLES:
+        assert f'"{subdir or "pagefind"}"' in script

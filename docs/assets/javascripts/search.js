@@ -25,6 +25,8 @@ const EXCERPT_LENGTH = 240;
 const script = document.querySelector("script[data-pagefind]");
 const pagefindDir = new URL(script.dataset.pagefind, document.baseURI);
 const siteRoot = new URL("../", pagefindDir);
+const articlesDir = "pagefind";
+const entitiesDir = "pagefind-entities";
 const toggle = document.getElementById("__search");
 const form = document.querySelector("[data-archive-search-form]");
 const input = document.querySelector("[data-archive-search-input]");
@@ -32,16 +34,23 @@ const meta = document.querySelector("[data-archive-search-meta]");
 const list = document.querySelector("[data-archive-search-results]");
 const HINT = meta.textContent;
 
-let pagefind = null;
-async function engine() {
-  if (!pagefind) {
-    pagefind = import(new URL("pagefind.js", pagefindDir).href).then(async (pf) => {
+// Two Pagefind bundles (Makefile `site`): pagefind/ holds the articles,
+// pagefind-entities/ the entity pages. Each search pays Pagefind's term
+// lookup in the bundle it asks; the entity bundle is small, so looking a name
+// up there costs little, and the big article bundle is asked once per query.
+const bundles = {};
+function load(dir) {
+  if (!bundles[dir]) {
+    bundles[dir] = import(new URL(`${dir}/pagefind.js`, siteRoot).href).then(async (pf) => {
       await pf.options({ baseUrl: siteRoot.pathname, excerptLength: 30 });
       await pf.init();
       return pf;
     });
   }
-  return pagefind;
+  return bundles[dir];
+}
+function engine() {
+  return Promise.all([load(articlesDir), load(entitiesDir)]);
 }
 
 function stemMatches(stem, c) {
@@ -183,16 +192,23 @@ async function search(text) {
     return;
   }
   form.dataset.state = "searching";
-  const pf = await engine();
+  const [articlesPf, entitiesPf] = await engine();
   const q = cores.join(" ");
-  // The entity search is cheap (the filter applies before ranking) and its
-  // unfilteredResultCount says how many pages hold every word, which decides
-  // whether the article search ranks all of them or slice 0.
-  const entities = await pf.search(q, { filters: { kind: "entity" } });
+  // The two bundles run in their own workers: ask both at once.
+  const entitySearch = entitiesPf.search(q);
+  // Articles: ranked over slice 0 first (a fixed sample of the archive, cheap
+  // to rank); its unfilteredResultCount says how many articles hold every
+  // word. More than FULL_LIMIT: the sample is the answer. Fewer, and not all
+  // in slice 0: rank them all (a rare word's term lookup is quick).
+  let articles = await articlesPf.search(q, { filters: { slice: "0" } });
   if (stale()) return;
-  const matching = entities ? entities.unfilteredResultCount : 0;
+  const matching = articles ? articles.unfilteredResultCount : 0;
   const sampled = matching > FULL_LIMIT;
-  const articles = await pf.search(q, { filters: sampled ? { kind: "article", slice: "0" } : { kind: "article" } });
+  if (articles && !sampled && articles.results.length < matching) {
+    articles = await articlesPf.search(q);
+    if (stale()) return;
+  }
+  const entities = await entitySearch;
   if (stale() || !articles) return;
   const picked = [];
   const seen = new Set();
