@@ -126,6 +126,8 @@ class Proposal:
 class Report:
     proposals: tuple[Proposal, ...]
     variants: tuple[tuple[Entity, Entity, str], ...]
+    # Places the archive names that the map cannot draw: (entity, number of articles), most named first.
+    unmapped: tuple[tuple[Entity, int], ...] = ()
 
     def text(self) -> str:
         """The report for a terminal: YAML blocks per registry file, then variant pairs."""
@@ -143,6 +145,11 @@ class Report:
             )
             for a, b, why in self.variants:
                 out.append(f"#   {a.name} ({a.id})  ~  {b.name} ({b.id}): {why}")
+        if self.unmapped:
+            out.append("# Places without coordinates (not on the map): add lat/lon to their registry entry")
+            for entity, count in self.unmapped:
+                where = f"entities/{entity.file.rsplit('/', 1)[-1]}:{entity.line}" if entity.file else "discovered"
+                out.append(f"#   {entity.name} ({entity.id}, {count} articles) — {where}")
         if not out:
             out.append("# Nothing to report: every name found is in the registry.")
         return "\n".join(out).rstrip() + "\n"
@@ -218,4 +225,12 @@ def editors_report(articles: Sequence[Article], index: EntityIndex) -> Report:
             contexts.append(Context(article_id, article.title, paragraph, sentence, rule))
         proposals.append(Proposal(entity, tuple(contexts), _yaml_entry(entity, contexts)))
     proposals.sort(key=lambda p: (p.entity.type, -len(index.articles.get(p.entity.id, ())), p.entity.name))
-    return Report(tuple(proposals), tuple(variant_pairs(index.entities.values())))
+    unmapped = sorted(
+        (
+            (e, len(index.articles.get(e.id, ())))
+            for e in index.entities.values()
+            if e.type == "place" and (e.lat is None or e.lon is None)
+        ),
+        key=lambda pair: (-pair[1], pair[0].name, pair[0].id),
+    )
+    return Report(tuple(proposals), tuple(variant_pairs(index.entities.values())), tuple(unmapped))
