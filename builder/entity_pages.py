@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from . import render
 from .entities import EntityIndex, cooccurring, first_sentence, name_keys, sentence_at
+from .map import on_map
 from .model import Article
 from .registry import Entity, entity_url
 from .write import Output
@@ -126,7 +127,8 @@ class Proposal:
 class Report:
     proposals: tuple[Proposal, ...]
     variants: tuple[tuple[Entity, Entity, str], ...]
-    # Places the archive names that the map cannot draw: (entity, number of articles), most named first.
+    # Places the archive names that the map cannot show (no coordinates, no country outline):
+    # (entity, number of articles), most named first.
     unmapped: tuple[tuple[Entity, int], ...] = ()
 
     def text(self) -> str:
@@ -229,7 +231,7 @@ def editors_report(articles: Sequence[Article], index: EntityIndex) -> Report:
         (
             (e, len(index.articles.get(e.id, ())))
             for e in index.entities.values()
-            if e.type == "place" and (e.lat is None or e.lon is None)
+            if e.type == "place" and not on_map(e.lat, e.lon, e.iso)
         ),
         key=lambda pair: (-pair[1], pair[0].name, pair[0].id),
     )

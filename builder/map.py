@@ -7,9 +7,10 @@ the site's CSP. The projection is equirectangular (x = longitude, y =
 latitude, scaled): at this scale and latitude range its distortion is small,
 and the arithmetic is plain enough to check by hand in a test.
 
-Places come from the entity registry's coordinates; a place the archive
-names but the registry has no coordinates for is not guessed: it is listed
-by `missing_coordinates` for the editors' report, and under the map.
+Places come from the entity registry: a city or region with coordinates is a
+linked dot; a country (a registry place with an `iso` code) is its own outline,
+filled and linked. A place with neither is not guessed: it is listed by
+`missing_coordinates` for the editors' report, and under the map.
 """
 
 from __future__ import annotations
@@ -37,11 +38,23 @@ class Place:
     articles: int
     lat: float | None = None
     lon: float | None = None
+    iso: str | None = None  # ISO 3166-1 alpha-2, for countries: drawn as their outline
 
 
 @lru_cache(maxsize=1)
 def region() -> dict:
     return json.loads(REGION_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def drawable_isos() -> frozenset[str]:
+    """Countries whose outline the map has."""
+    return frozenset(c["iso2"] for c in region()["countries"] if c.get("iso2"))
+
+
+def on_map(lat: float | None, lon: float | None, iso: str | None) -> bool:
+    """Whether the map can show a place: by its coordinates, or as a country outline."""
+    return (lat is not None and lon is not None) or (iso is not None and iso in drawable_isos())
 
 
 def project(lon: float, lat: float, bbox: Sequence[float]) -> tuple[float, float]:
@@ -56,18 +69,22 @@ def inside(place: Place, bbox: Sequence[float]) -> bool:
 
 
 def missing_coordinates(places: Sequence[Place]) -> list[Place]:
-    """Places the archive names without coordinates in the registry: for the editors' report."""
-    return [p for p in places if p.lat is None or p.lon is None]
+    """Places the archive names that the map cannot show: for the editors' report."""
+    return [p for p in places if not on_map(p.lat, p.lon, p.iso)]
 
 
 def places_from(
-    articles_per_place: Mapping[str, tuple[str, int]], coordinates: Mapping[str, tuple[float, float]], url_of
+    articles_per_place: Mapping[str, tuple[str, int]],
+    coordinates: Mapping[str, tuple[float, float]],
+    url_of,
+    isos: Mapping[str, str] | None = None,
 ) -> list[Place]:
     """Places (entity id -> (name, article count)) with their coordinates, most named first."""
     places = []
     for entity_id, (name, count) in articles_per_place.items():
         lat, lon = coordinates.get(entity_id, (None, None))
-        places.append(Place(entity_id, name, url_of(entity_id), count, lat, lon))
+        iso = (isos or {}).get(entity_id)
+        places.append(Place(entity_id, name, url_of(entity_id), count, lat, lon, iso))
     return sorted(places, key=lambda p: (-p.articles, p.name, p.entity_id))
 
 
@@ -89,9 +106,11 @@ def map_svg(places: Sequence[Place], page_url: str, map_id: str = "places-map") 
     bbox = data["bbox"]
     west, south, east, north = bbox
     width, height = round((east - west) * SCALE), round((north - south) * SCALE)
+    drawable = drawable_isos()
     shown = [p for p in places if inside(p, bbox)]
+    countries = [p for p in places if p.iso in drawable and p.lat is None]
     title = "خريطة الأماكن التي يذكرها الأرشيف في أفريقيا والشرق الأوسط"
-    desc = "؛ ".join(f"{p.name}: {_count_word(p.articles)}" for p in shown) or "لا أماكن ذات إحداثيات بعد"
+    desc = "؛ ".join(f"{p.name}: {_count_word(p.articles)}" for p in countries + shown) or "لا أماكن على الخريطة بعد"
     parts = [
         f'<figure class="places-map" id="{map_id}-figure">',
         f'<svg class="map-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -101,8 +120,26 @@ def map_svg(places: Sequence[Place], page_url: str, map_id: str = "places-map") 
         f'<rect class="sea" x="0" y="0" width="{width}" height="{height}"/>',
         '<g class="countries" aria-hidden="true">',
     ]
+    named = {p.iso: p for p in places if p.iso and p.lat is None}
     for country in data["countries"]:
-        parts.append(f'<path d="{_path(country["rings"], bbox)}"/>')
+        if country.get("iso2") not in named:
+            parts.append(f'<path d="{_path(country["rings"], bbox)}"/>')
+    parts.append("</g>")
+    # Countries the archive names: filled by how often, each a link to its page.
+    parts.append('<g class="named-countries">')
+    most = max((p.articles for p in named.values()), default=1)
+    for country in data["countries"]:
+        place = named.get(country.get("iso2"))
+        if place is None:
+            continue
+        label = f"{place.name}: {_count_word(place.articles)}"
+        level = 1 + min(3, (3 * place.articles) // max(most, 1))
+        parts.append(
+            f'<a href="{escape(rel(page_url, place.url))}" aria-label="{escape(label)}">'
+            f"<title>{escape(label)}</title>"
+            f'<path class="level-{level}" d="{_path(country["rings"], bbox)}"/>'
+            "</a>"
+        )
     parts.append("</g>")
     parts.append('<g class="places">')
     # Biggest dots first so small ones stay clickable on top of them.
@@ -118,6 +155,9 @@ def map_svg(places: Sequence[Place], page_url: str, map_id: str = "places-map") 
             "</a>"
         )
     parts.append("</g></svg>")
-    caption = "كل نقطة رابط إلى صفحة المكان؛ حجمها بعدد المقالات التي تذكره. الحدود من Natural Earth (ملكية عامة)."
+    caption = (
+        "البلدان الملوّنة والنقاط روابط إلى صفحات الأماكن؛ اللون وحجم النقطة بعدد المقالات التي تذكرها. "
+        "الحدود من Natural Earth (ملكية عامة)."
+    )
     parts.append(f"<figcaption>{escape(caption)}</figcaption></figure>")
     return Markup("".join(parts))

@@ -48,7 +48,9 @@ def registry_extra(entities: Mapping[str, object]) -> dict[str, dict[str, object
     return out
 
 
-def places(articles: Sequence[Article], coordinates: Mapping[str, tuple[float, float]]) -> list[Place]:
+def places(
+    articles: Sequence[Article], coordinates: Mapping[str, tuple[float, float]], isos: Mapping[str, str] | None = None
+) -> list[Place]:
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
     for article in articles:
@@ -57,7 +59,10 @@ def places(articles: Sequence[Article], coordinates: Mapping[str, tuple[float, f
                 counts[entity.entity_id] += 1
                 names.setdefault(entity.entity_id, entity.name)
     return places_from(
-        {k: (names[k], counts[k]) for k in counts}, coordinates, lambda entity_id: browse.entity_url("place", entity_id)
+        {k: (names[k], counts[k]) for k in counts},
+        coordinates,
+        lambda entity_id: browse.entity_url("place", entity_id),
+        isos,
     )
 
 
@@ -91,7 +96,8 @@ def add_reader_pages(output: Output, articles: Sequence[Article], registry: Mapp
     """
     base = seo.site_url()
     coordinates = registry_coordinates(registry)
-    all_places = places(articles, coordinates)
+    isos = {k: e.iso for k, e in registry.items() if getattr(e, "type", None) == "place" and getattr(e, "iso", None)}
+    all_places = places(articles, coordinates, isos)
     has_places = True  # the places page is in the nav, so it always exists (saying so when empty)
     chart = lambda page_url: timeline_svg(articles, page_url)  # noqa: E731 - links are relative to each page
     for path, page in browse.browse_pages(articles, timeline=chart, map_available=has_places, lazy=True).items():

