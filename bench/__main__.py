@@ -260,8 +260,10 @@ def table(results: list[dict[str, object]]) -> str:
     rows = [
         ("builder s (--jobs 1, cold)", lambda r: g(r, "builder_jobs1", "wall")),
         ("  articles/s (--jobs 1)", lambda r: g(r, "articles_per_s_jobs1")),
+        ("  CPU s (--jobs 1)", lambda r: g(r, "builder_jobs1", "cpu")),
         ("builder s (all cores, cold)", lambda r: g(r, "builder_all_cores", "wall")),
         ("  articles/s (all cores)", lambda r: g(r, "articles_per_s_all_cores")),
+        ("  CPU s (all cores, incl. workers)", lambda r: g(r, "builder_all_cores", "cpu")),
         ("builder peak MB (--jobs 1)", lambda r: g(r, "builder_jobs1", "peak_mb")),
         ("builder CPU s per 1,000 articles", lambda r: g(r, "builder_jobs1", "cpu") * 1000 / r["articles"]),
         ("mkdocs build s (our config)", lambda r: g(r, "make_site", "mkdocs", "wall")),
@@ -272,9 +274,12 @@ def table(results: list[dict[str, object]]) -> str:
         ("make site s (incl. hook pass)", lambda r: g(r, "make_site", "total_wall")),
         ("  builder share of make site %", lambda r: 100 * r["builder_share_of_make_site"]),
         ("hook pass / no-change rebuild s", lambda r: g(r, "no_change_rebuild", "wall")),
+        ("  CPU s", lambda r: g(r, "no_change_rebuild", "cpu")),
         ("rebuild after 1 seed s", lambda r: g(r, "rebuild_one_seed", "wall")),
+        ("  CPU s", lambda r: g(r, "rebuild_one_seed", "cpu")),
         ("  seeds re-extracted / pages written", lambda r: None),
         ("rebuild after 1 annotation s", lambda r: g(r, "rebuild_one_annotation", "wall")),
+        ("  CPU s", lambda r: g(r, "rebuild_one_annotation", "cpu")),
         ("  seeds re-extracted / pages written", lambda r: None),
     ]
     width = 38
@@ -283,7 +288,8 @@ def table(results: list[dict[str, object]]) -> str:
         cells = []
         for r in results:
             if label.startswith("  seeds"):
-                key = "rebuild_one_seed" if "seed" in rows[i - 1][0] else "rebuild_one_annotation"
+                heading = next(label for label, _ in reversed(rows[:i]) if label.startswith("rebuild after"))
+                key = "rebuild_one_seed" if "seed" in heading else "rebuild_one_annotation"
                 part = r.get(key)
                 done = isinstance(part, dict) and "re_extracted" in part
                 cells.append(f"{part['re_extracted']} / {part['pages_written']}" if done else "—")
