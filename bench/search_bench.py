@@ -70,7 +70,8 @@ def synth_pages(site: Path, target: Path, n: int) -> int:
 
 
 def index_bytes(site: Path) -> tuple[int, int]:
-    files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    """Bytes and files of every Pagefind bundle of `site`."""
+    files = [p for p in site.glob("pagefind*/**/*") if p.is_file()]
     return sum(p.stat().st_size for p in files), len(files)
 
 
@@ -118,7 +119,7 @@ class Tab:
         self.page.goto(f"{base}/articles/a-528e9c4a65/", wait_until="networkidle")
 
     def _finished(self, request) -> None:
-        if "/pagefind/" in request.url:
+        if "/pagefind/" in request.url or "/pagefind-entities/" in request.url:  # both bundles
             timing = request.timing
             self.fetched.append((timing["startTime"] + timing["responseEnd"], request.sizes()["responseBodySize"]))
 
@@ -216,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="keep bench/out/search/site and its index; copy only the search scripts"
     )
+    parser.add_argument(
+        "--reindex", action="store_true", help="with --reuse: run Pagefind again (its bundles changed), keep the pages"
+    )
     args = parser.parse_args(argv)
     target = OUT / "site"
     t_gen = t_index = 0.0
@@ -223,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         for script in (args.site / "assets" / "javascripts").glob("search*.js"):
             shutil.copy(script, target / "assets" / "javascripts" / script.name)
         made = len(list((target / "articles").glob("s-*")))
+        if args.reindex:
+            t = time.perf_counter()
+            for cmd in pagefind_commands(target):
+                subprocess.run(cmd, check=True, cwd=ROOT)
+            t_index = time.perf_counter() - t
     else:
         t = time.perf_counter()
         made = synth_pages(args.site, target, args.articles)
