@@ -86,8 +86,16 @@ class Output:
         if key is not None:
             self._remember(path, target, self._digest(key))
 
+    @property
+    def keyed(self) -> bool:
+        """Whether page keys are kept (not with `--no-cache`): without them a key need not even be made."""
+        return self._keys_file is not None
+
     def add_rendered(self, path: str, key: object, render: Callable[[], str | bytes]) -> None:
         """`add(path, render())`, skipping `render` when `key` and the file are as the last build left them."""
+        if not self.keyed:
+            self.add(path, render())
+            return
         digest = self._digest(key)
         old = self._old_keys.get(path)
         if old is not None and old[0] == digest and _stat(self.docs_dir / path) == old[1:3]:
@@ -104,6 +112,9 @@ class Output:
         `keys[i]` is (record id, key of line i); `line(i)` makes line i, ending in a newline.
         Lines of unchanged records are taken from the file the last build wrote, when it is still as written.
         """
+        if not self.keyed:
+            self.add_stream(path, map(line, range(len(keys))))
+            return
         digests = [(rid, self._digest(key)) for rid, key in keys]
         whole = self._digest(digests)
         old = self._old_keys.get(path)
