@@ -340,9 +340,14 @@ def main() -> int:
     return 0
 
 
+def _only() -> str:
+    only = os.environ.get("BENCH_BUILDER_ONLY", "")
+    return f"BENCH_BUILDER_ONLY={only} " if only else ""
+
+
 def write_results(results: list[dict[str, object]], started: float) -> None:
     report = {
-        "command": f"BENCH_SIZES={','.join(map(str, sizes()))} make bench",
+        "command": f"BENCH_SIZES={','.join(map(str, sizes()))} {_only()}make bench",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "seconds": round(time.perf_counter() - started, 1),
         "sizes": results,
