@@ -33,6 +33,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 MANIFEST = ".generated.json"
 JOURNAL = ".generated.pending"  # paths created since the manifest was last written
@@ -130,12 +131,18 @@ class Output:
         else:
             reuse = {}
 
-        def lines() -> Iterator[str | bytes]:
+        def lines(previous: BinaryIO | None) -> Iterator[str | bytes]:
             for i, (rid, digest) in enumerate(digests):
                 kept = reuse.get(rid)
-                yield kept[1] if kept is not None and kept[0] == digest else line(i)
+                if previous is not None and kept is not None and kept[0] == digest:
+                    previous.seek(kept[1])
+                    yield previous.read(kept[2])
+                else:
+                    yield line(i)
 
-        self.add_stream(path, lines())
+        # The old file stays readable until the new one is renamed over it; only offsets are held.
+        with target.open("rb") if reuse else contextlib.nullcontext() as previous:
+            self.add_stream(path, lines(previous))
         written = _stat(target)
         if written is not None:
             self._new_keys[path] = (whole, *written, tuple(digests))
@@ -249,15 +256,24 @@ def _stat(target: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def _old_lines(target: Path, digests: Sequence[tuple[str, bytes]]) -> dict[str, tuple[bytes, bytes]]:
-    """Record id -> (digest, line) of the file as the last build wrote it; empty if it does not match."""
+def _old_lines(target: Path, digests: Sequence[tuple[str, bytes]]) -> dict[str, tuple[bytes, int, int]]:
+    """Record id -> (digest, offset, length) of its line in the file as the last build wrote it.
+
+    Empty when the file does not have one line per recorded digest.
+    """
+    found: dict[str, tuple[bytes, int, int]] = {}
+    offset = count = 0
     try:
-        lines = target.read_bytes().splitlines(keepends=True)
+        with target.open("rb") as handle:
+            for count, text in enumerate(handle, start=1):
+                if count > len(digests):
+                    return {}
+                rid, digest = digests[count - 1]
+                found[rid] = (digest, offset, len(text))
+                offset += len(text)
     except OSError:
         return {}
-    if len(lines) != len(digests):
-        return {}
-    return {rid: (digest, text) for (rid, digest), text in zip(digests, lines, strict=True)}
+    return found if count == len(digests) else {}
 
 
 def _same_bytes(target: Path, data: bytes) -> bool:
