@@ -13,7 +13,7 @@ from datetime import date
 
 from . import patterns as P
 from .model import Caption
-from .normalize import normalize
+from .normalize import DIGITS, normalize
 
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in P.MONTHS), key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(
@@ -30,7 +30,7 @@ _DATE_LINE_NUMERIC = re.compile(
 )
 DATE_LINE_SCAN = 3  # a date line sits at the top of the article, before the lead
 _MONTHS_NORM = {normalize(k): v for k, v in P.MONTHS.items()}
-_ARABIC_DIGITS = {0x0660 + i: str(i) for i in range(10)} | {0x06F0 + i: str(i) for i in range(10)}
+_ARABIC_DIGITS = str.maketrans(DIGITS)
 
 
 def parse_iso_date(value: str) -> str | None:
