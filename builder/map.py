@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .render import rel
+from .render import articles_count, rel
 
 REGION_FILE = Path(__file__).resolve().parent / "geo" / "region.json"
 SCALE = 8.0  # pixels per degree
@@ -96,10 +96,6 @@ def _path(rings: Sequence[Sequence[Sequence[float]]], bbox: Sequence[float]) -> 
     return "".join(out)
 
 
-def _count_word(n: int) -> str:
-    return "مقال واحد" if n == 1 else f"{n} مقالات"
-
-
 def map_svg(places: Sequence[Place], page_url: str, map_id: str = "places-map") -> Markup:
     """The map as an inline <figure>: outline, then one linked dot per place with coordinates."""
     data = region()
@@ -110,7 +106,7 @@ def map_svg(places: Sequence[Place], page_url: str, map_id: str = "places-map") 
     shown = [p for p in places if inside(p, bbox)]
     countries = [p for p in places if p.iso in drawable and p.lat is None]
     title = "خريطة الأماكن التي يذكرها الأرشيف في أفريقيا والشرق الأوسط"
-    desc = "؛ ".join(f"{p.name}: {_count_word(p.articles)}" for p in countries + shown) or "لا أماكن على الخريطة بعد"
+    desc = "؛ ".join(f"{p.name}: {articles_count(p.articles)}" for p in countries + shown) or "لا أماكن على الخريطة بعد"
     parts = [
         f'<figure class="places-map" id="{map_id}-figure">',
         f'<svg class="map-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -132,7 +128,7 @@ def map_svg(places: Sequence[Place], page_url: str, map_id: str = "places-map") 
         place = named.get(country.get("iso2"))
         if place is None:
             continue
-        label = f"{place.name}: {_count_word(place.articles)}"
+        label = f"{place.name}: {articles_count(place.articles)}"
         level = 1 + min(3, (3 * place.articles) // max(most, 1))
         parts.append(
             f'<a href="{escape(rel(page_url, place.url))}" aria-label="{escape(label)}">'
@@ -146,7 +142,7 @@ def map_svg(places: Sequence[Place], page_url: str, map_id: str = "places-map") 
     for place in sorted(shown, key=lambda p: (-p.articles, p.name, p.entity_id)):
         x, y = project(place.lon, place.lat, bbox)  # type: ignore[arg-type]
         r = round(3 + 2 * math.sqrt(place.articles), 1)
-        label = f"{place.name}: {_count_word(place.articles)}"
+        label = f"{place.name}: {articles_count(place.articles)}"
         parts.append(
             f'<a href="{escape(rel(page_url, place.url))}" aria-label="{escape(label)}">'
             f"<title>{escape(label)}</title>"

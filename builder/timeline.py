@@ -20,17 +20,13 @@ from markupsafe import Markup, escape
 
 from .browse import by_month, month_label, month_range, month_url
 from .model import Article
-from .render import rel
+from .render import articles_count, rel
 
 BAR = 18  # width of one month's bar
 GAP = 6
 HEIGHT = 120  # plot height; the tallest bar fills it
 TOP = 18  # room for the count above the tallest bar
 BOTTOM = 34  # room for the year labels
-
-
-def _count_word(n: int) -> str:
-    return "مقال واحد" if n == 1 else f"{n} مقالات"
 
 
 def timeline_svg(articles: Sequence[Article], page_url: str, chart_id: str = "timeline") -> Markup:
@@ -46,7 +42,7 @@ def timeline_svg(articles: Sequence[Article], page_url: str, chart_id: str = "ti
     undated = sum(1 for a in articles if not a.date)
     first, last = month_label(axis[0]), month_label(axis[-1])
     title = f"عدد المقالات في كل شهر من {first} إلى {last}"
-    desc = "؛ ".join(f"{month_label(m)}: {_count_word(c)}" for m, c in counts.items() if c)
+    desc = "؛ ".join(f"{month_label(m)}: {articles_count(c)}" for m, c in counts.items() if c)
     parts = [
         f'<figure class="timeline" id="{chart_id}-figure">',
         f'<svg class="timeline-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -79,7 +75,7 @@ def timeline_svg(articles: Sequence[Article], page_url: str, chart_id: str = "ti
     parts.append("</svg>")
     caption = f"{title}. كل عمود رابط إلى مقالات شهره."
     if undated:
-        caption += f" {_count_word(undated)} بلا تاريخ معروف لا تظهر في الرسم."
+        caption += f" {articles_count(undated)} بلا تاريخ معروف لا تظهر في الرسم."
     parts.append(f"<figcaption>{escape(caption)}</figcaption>")
     parts.append("</figure>")
     return Markup("".join(parts))
