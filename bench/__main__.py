@@ -92,7 +92,11 @@ def builder(seeds: Path, docs: Path, annotations: Path, jobs: int | None = None,
 
 def counts(run: Run) -> dict[str, int]:
     """Seeds re-extracted and pages rewritten, from the builder's summary line."""
-    m = SUMMARY.search(run.summary)
+    return counts_of(run.summary)
+
+
+def counts_of(summary: str) -> dict[str, int]:
+    m = SUMMARY.search(summary)
     if not m:
         return {}
     return {
@@ -249,6 +253,13 @@ def bench_size(n: int) -> dict[str, object]:
         note_run = builder(seeds, docs, annotations)
         result["rebuild_one_annotation"] = asdict(note_run) | counts(note_run) | {"article": article}
     print(f"  rebuild after one seed / one annotation: {seed_run.wall:.1f} s / {result['rebuild_one_annotation']}")
+
+    # `make serve`: the same changes rebuilt inside one long-lived process, as MkDocs' hook does.
+    serve = timed([sys.executable, "-m", "bench.serve_rebuild", str(seeds), str(docs), str(annotations)])
+    try:
+        result["serve_rebuilds"] = json.loads(serve.summary) | {"peak_mb": serve.peak_mb}
+    except ValueError:
+        result["serve_rebuilds"] = f"not measured: {serve.summary}"
     return result
 
 
@@ -288,6 +299,9 @@ def table(results: list[dict[str, object]]) -> str:
         ("rebuild after 1 annotation s", lambda r: g(r, "rebuild_one_annotation", "wall")),
         ("  CPU s", lambda r: g(r, "rebuild_one_annotation", "cpu")),
         ("  seeds re-extracted / pages written", lambda r: None),
+        ("serve: rebuild, nothing changed s", lambda r: g(r, "serve_rebuilds", "no_change", "wall")),
+        ("serve: rebuild after 1 seed s", lambda r: g(r, "serve_rebuilds", "one_seed", "wall")),
+        ("serve: rebuild after 1 annotation s", lambda r: g(r, "serve_rebuilds", "one_annotation", "wall")),
     ]
     width = 41
     lines = ["".ljust(width) + "".join(f"N={r['articles']:,}".rjust(14) for r in results)]
