@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import chain
 
 import numpy as np
@@ -160,38 +160,42 @@ def _csr(data: np.ndarray, indices: np.ndarray, by: np.ndarray, shape: tuple[int
     return sparse.csr_matrix((data, indices, indptr), shape=shape)
 
 
-class _Postings:
+@dataclass(frozen=True)
+class _Index:
     """Who asks for what, what each feature offers, and what the caps left out."""
 
-    def __init__(
-        self, ids: Sequence[str], entity_sets: Mapping[str, Collection[str]], vectors: Mapping[str, TermVector]
-    ):
-        n = len(ids)
-        rows, cols, asking, listed, n_features = _features(ids, entity_sets, vectors)
-        potential = np.zeros(n, np.int64)
-        np.add.at(potential, rows, asking * listed)
-        rank = np.empty(n, np.int64)
-        rank[np.lexsort((np.arange(n), -potential))] = np.arange(n)
-        # By feature, highest potential first, ties by id: the first POSTING_CAP of each list are offered.
-        order = np.argsort(cols * n + rank[rows])
-        rows, cols, asking, listed = rows[order], cols[order], asking[order], listed[order]
-        feature_start = np.zeros(n_features + 1, np.int64)
-        np.cumsum(np.bincount(cols, minlength=n_features), out=feature_start[1:])
-        offered = np.arange(len(order)) - feature_start[cols] < POSTING_CAP
-        self.asks = sparse.csr_matrix((asking, (rows, cols)), shape=(n, n_features))
-        self.offers = _csr(listed[offered], rows[offered], cols[offered], (n_features, n))
-        # The entries left out, article by article, over the features whose lists were cut (renumbered 0..).
-        cut = np.unique(cols[~offered])
-        cut_index = np.full(n_features, -1, np.int64)
-        cut_index[cut] = np.arange(len(cut))
-        by_article = np.argsort(rows[~offered], kind="stable")
-        left_rows, left_cols, left_listed = (
-            rows[~offered][by_article],
-            cols[~offered][by_article],
-            listed[~offered][by_article],
-        )
-        self.left_out = _csr(left_listed, cut_index[left_cols], left_rows, (n, len(cut)))
-        self.asks_cut = self.asks[:, cut].tocsr()
+    asks: sparse.csr_matrix  # article × feature: the asking weights
+    offers: sparse.csr_matrix  # feature × article: the listed weights of the first POSTING_CAP of each list
+    left_out: sparse.csr_matrix  # article × cut feature: the listed weights past the caps
+    asks_cut: sparse.csr_matrix  # article × cut feature: the asking weights of the features whose lists were cut
+
+
+def _index(ids: Sequence[str], entity_sets: Mapping[str, Collection[str]], vectors: Mapping[str, TermVector]) -> _Index:
+    n = len(ids)
+    rows, cols, asking, listed, n_features = _features(ids, entity_sets, vectors)
+    potential = np.zeros(n, np.int64)
+    np.add.at(potential, rows, asking * listed)
+    rank = np.empty(n, np.int64)
+    rank[np.lexsort((np.arange(n), -potential))] = np.arange(n)
+    # By feature, highest potential first, ties by id: the first POSTING_CAP of each list are offered.
+    order = np.argsort(cols * n + rank[rows])
+    rows, cols, asking, listed = rows[order], cols[order], asking[order], listed[order]
+    feature_start = np.zeros(n_features + 1, np.int64)
+    np.cumsum(np.bincount(cols, minlength=n_features), out=feature_start[1:])
+    offered = np.arange(len(order)) - feature_start[cols] < POSTING_CAP
+    asks = sparse.csr_matrix((asking, (rows, cols)), shape=(n, n_features))
+    # The entries past the caps, article by article, over the features whose lists were cut (renumbered 0..).
+    cut = np.unique(cols[~offered])
+    cut_index = np.full(n_features, -1, np.int64)
+    cut_index[cut] = np.arange(len(cut))
+    by_article = np.argsort(rows[~offered], kind="stable")
+    left_rows, left_cols, left_listed = (x[~offered][by_article] for x in (rows, cols, listed))
+    return _Index(
+        asks=asks,
+        offers=_csr(listed[offered], rows[offered], cols[offered], (n_features, n)),
+        left_out=_csr(left_listed, cut_index[left_cols], left_rows, (n, len(cut))),
+        asks_cut=asks[:, cut].tocsr(),
+    )
 
 
 def _leaders(block: sparse.csr_matrix, first: int, k: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -219,7 +223,7 @@ def _leaders(block: sparse.csr_matrix, first: int, k: int, n: int) -> tuple[np.n
     return row[mine], other[mine], sums[chosen[mine]]
 
 
-def _add_left_out(p: _Postings, lo: int, hi: int, row: np.ndarray, other: np.ndarray, score: np.ndarray) -> None:
+def _add_left_out(p: _Index, lo: int, hi: int, row: np.ndarray, other: np.ndarray, score: np.ndarray) -> None:
     """Add to each candidate's partial sum its shares of the features whose lists it was cut from."""
     left = p.left_out
     start, count = left.indptr[other], left.indptr[other + 1] - left.indptr[other]
@@ -241,7 +245,7 @@ def related_scores(
     """
     ids = sorted(entity_sets)
     n = len(ids)
-    p = _Postings(ids, entity_sets, vectors)
+    p = _index(ids, entity_sets, vectors)
     block_rows = max(1, min(512, BLOCK_CELLS // max(1, p.asks_cut.shape[1])))
     min_score = round(MIN_SCORE / TEXT_WEIGHT * _UNIT)
     out: dict[str, list[tuple[str, float]]] = {}
