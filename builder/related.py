@@ -29,9 +29,9 @@ an article names the entity, is what brings the result close to the exact
 all-pairs ranking even on synthetic archives whose entities are drawn at
 random (agreement figures in the README).
 
-Scores are integers in units of 2^-2·WEIGHT_BITS of score/TEXT_WEIGHT: idf is
-rounded to that unit and vector weights to its square root, so each of the
-cosine's products lands on it too. Integer sums are exact in any order, so
+Scores are integers in units of 2^-(2·WEIGHT_BITS) of score/TEXT_WEIGHT: idf
+is rounded to that unit and vector weights to its square root, so each of
+the cosine's products lands on it too. Integer sums are exact in any order, so
 numpy and scipy give the same ranking on every machine, and equal scores are
 really equal and fall back to id order.
 """
@@ -56,8 +56,8 @@ CANDIDATES = 64  # partial-score leaders scored exactly
 TEXT_WEIGHT = 2.0
 MIN_SCORE = 0.5  # below this the articles share only common words
 COUNT_MAX = 255  # term counts are stored in one byte each
-WEIGHT_BITS = 22  # vector weights in multiples of 2^-22, scores of 2^-44: 80,000 shared entities fit in int64
-BLOCK_CELLS = 1 << 22  # bounds the dense block of asking weights (rows × features whose lists were cut)
+WEIGHT_BITS = 22  # weights in multiples of 2^-22, scores of 2^-44: int64 holds 80,000 shared entities at 10^6 articles
+BLOCK_CELLS = 1 << 22  # bounds the dense block of asking weights (articles × features whose lists were cut): 32 MB
 
 # An article's words as the entity stage hands them over: the distinct terms
 # joined by spaces and their counts as bytes (capped at COUNT_MAX), a tenth of
@@ -171,6 +171,7 @@ class _Index:
 
 
 def _index(ids: Sequence[str], entity_sets: Mapping[str, Collection[str]], vectors: Mapping[str, TermVector]) -> _Index:
+    """The posting lists, ordered by potential and cut at POSTING_CAP, as sparse matrices."""
     n = len(ids)
     rows, cols, asking, listed, n_features = _features(ids, entity_sets, vectors)
     potential = np.zeros(n, np.int64)
