@@ -22,16 +22,30 @@ can prove that every line of the seed is accounted for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import patterns as P
 from .dates import parse_date_line
-from .normalize import normalize
+from .normalize import DIACRITICS, SPOOFING_CONTROLS, TATWEEL, normalize
 
 _CREDITS = frozenset(normalize(c) for c in P.CREDIT_WORDS)
 _CREDIT_PREFIXES = tuple(normalize(c) for c in P.CREDIT_PREFIXES)
 _RELATED = frozenset(normalize(m).strip(" :") for m in P.RELATED_MARKERS)
 _DEBRIS = frozenset(P.DEBRIS_LINES)
+TEASER_WINDOW = 6  # lines within which a teaser's byline closes it
+# Every byline pattern ends in «)» or «»», where `$` also allows one final line break.
+_BYLINE_ENDS = (")", "»", ")\n", "»\n")
+# Characters whose matching form is empty or only marker padding (" :.-"), and presentation forms
+# (U+FB50 on), whose matching form `normalize` has to work out. Every other character adds at least
+# one letter to the matching form, so a line with more of them than the longest marker has letters
+# is no marker: most paragraphs are ruled out after a few dozen characters, without normalising them.
+_MARKER_NEUTRAL = "".join(map(re.escape, sorted(DIACRITICS | SPOOFING_CONTROLS | {TATWEEL, "\u00a0", ":", ".", "-"})))
+_NOT_A_MARKER = re.compile(
+    rf"(?:[\s{_MARKER_NEUTRAL}\ufb50-\U0010ffff]*+[^\s{_MARKER_NEUTRAL}\ufb50-\U0010ffff])"
+    rf"{{{max(map(len, _RELATED)) + 1}}}"
+)
 
 
 @dataclass(frozen=True)
@@ -94,23 +108,30 @@ class _Draft:
         )
 
 
-def word_count(text: str) -> int:
-    return len(text.split())
+def at_most_words(text: str, limit: int) -> bool:
+    """Whether the text has at most `limit` words, splitting no further: most lines are long paragraphs."""
+    return len(text.split(None, limit)) <= limit
 
 
 def split_caption(text: str) -> tuple[str, str] | None:
     """(caption, credit) when the line ends in a photo credit in parentheses, else None."""
-    stripped = text.rstrip()
-    if not stripped.endswith(")"):
+    if not text.rstrip().endswith(")"):
         return None
+    return _split_caption(text)
+
+
+@lru_cache(maxsize=4096)
+def _split_caption(text: str) -> tuple[str, str] | None:
+    """`split_caption` of a line ending in «)»: remembered, as each line is asked several times."""
+    stripped = text.rstrip()
     open_at = stripped.rfind("(")
     if open_at <= 0:
         return None
     credit = stripped[open_at + 1 : -1].strip()
     caption = stripped[:open_at].rstrip()
-    if not caption or not credit or word_count(credit) > P.CREDIT_MAX_WORDS:
+    if not caption or not credit or not at_most_words(credit, P.CREDIT_MAX_WORDS):
         return None
-    if word_count(caption) > P.CAPTION_MAX_WORDS:
+    if not at_most_words(caption, P.CAPTION_MAX_WORDS):
         return None
     if caption[-1] in ".!?؟:" and not caption.endswith("..."):
         return None  # a sentence followed by an agency sign-off, not a caption
@@ -139,32 +160,39 @@ def is_debris(text: str) -> bool:
 
 
 def is_related_marker(text: str) -> bool:
+    if _NOT_A_MARKER.match(text):
+        return False
     return normalize(text).strip(" :.-") in _RELATED
 
 
 def is_byline(text: str) -> bool:
     """«Outlet» (City), Name (City), City: «Outlet» — but a photo credit in parentheses is no city."""
-    if word_count(text) > P.BYLINE_MAX_WORDS or is_caption(text):
+    return text.endswith(_BYLINE_ENDS) and _is_byline(text)
+
+
+@lru_cache(maxsize=4096)
+def _is_byline(text: str) -> bool:
+    """`is_byline` of a line ending as a byline does: remembered, as each line is asked several times."""
+    if not at_most_words(text, P.BYLINE_MAX_WORDS) or is_caption(text):
         return False
     return any(rx.match(text) for rx in (P.BYLINE_OUTLET_CITY, P.BYLINE_NAME_CITY, P.BYLINE_CITY_OUTLET))
 
 
 def is_title_like(text: str) -> bool:
     return (
-        0 < word_count(text) <= P.TITLE_MAX_WORDS
+        0 < len(text.split(None, P.TITLE_MAX_WORDS)) <= P.TITLE_MAX_WORDS
         and text[-1] not in P.TITLE_SENTENCE_END
-        and not is_caption(text)
         and not is_debris(text)
-        and not is_related_marker(text)
+        and not is_caption(text)
         and not is_byline(text)
+        and not is_related_marker(text)
         and parse_date_line(text) is None
     )
 
 
 def split_articles(source: str, text: str) -> list[RawArticle]:
     """Find the articles of one seed file, each with its lines by role."""
-    lines = [Line(no, raw.strip()) for no, raw in enumerate(text.split("\n"), start=1)]
-    content = [ln for ln in lines if ln.text]
+    content = [Line(no, stripped) for no, raw in enumerate(text.split("\n"), start=1) if (stripped := raw.strip())]
     articles: list[RawArticle] = []
     draft = _Draft()
 
@@ -174,6 +202,7 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             articles.append(draft.freeze(source))
             draft = _Draft()
 
+    next_byline = -1  # the first byline at or after the line last asked about: see `_next_byline`
     i = 0
     while i < len(content):
         line = content[i]
@@ -185,39 +214,44 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             draft.headers.append((key, value, line.no))
             if rest:
                 content[i] = Line(line.no, rest)  # « date 2025-09-16 first paragraph…»
+                next_byline = -1  # the line changed: look again
                 continue
             i += 1
             continue
-        block = _page_header(content, i, strict=draft.in_related)
-        if block is not None:
-            if draft.has_content():
-                finish()
-            title, deck, captions, dropped, end = block
-            draft.title, draft.deck, draft.lead_captions = title, deck, captions
-            draft.dropped.extend(dropped)
-            i = end
-            continue
-        if is_debris(line.text):
+        # Content lines are stripped, so `is_debris` is a set lookup here; a title-like line
+        # is neither debris nor a marker nor a byline, so those are not asked again.
+        title_like = is_title_like(line.text)
+        if title_like:
+            block = _page_header(content, i, strict=draft.in_related)
+            if block is not None:
+                if draft.has_content():
+                    finish()
+                title, deck, captions, dropped, end = block
+                draft.title, draft.deck, draft.lead_captions = title, deck, captions
+                draft.dropped.extend(dropped)
+                i = end
+                continue
+        elif line.text in _DEBRIS:
             draft.dropped.append((line, "debris"))
             i += 1
             continue
-        if not draft.in_related and is_related_marker(line.text):
+        elif not draft.in_related and is_related_marker(line.text):
             draft.in_related = True
             draft.dropped.append((line, "related-marker"))
             i += 1
             continue
         if draft.in_related:
-            if _teaser_closes(content, i):
+            if next_byline < i:
+                next_byline = _next_byline(content, i)
+            if next_byline < min(i + TEASER_WINDOW, len(content)):  # a byline closes this teaser soon
                 draft.related.append(line)
                 i += 1
                 continue
             finish()  # lines no byline closes: a new article follows the teasers
-        if draft.awaiting_title() and is_title_like(line.text):
-            nxt = content[i + 1] if i + 1 < len(content) else None
-            if nxt is not None and not is_byline(line.text):
-                draft.title = line
-                i += 1
-                continue
+        if title_like and i + 1 < len(content) and draft.awaiting_title():
+            draft.title = line
+            i += 1
+            continue
         draft.body.append(line)
         i += 1
     finish()
@@ -242,14 +276,12 @@ def _header(line: Line) -> tuple[str, str, str] | None:
 def _page_header(
     content: list[Line], i: int, strict: bool = False
 ) -> tuple[Line, list[Line], list[Line], list[tuple[Line, str]], int] | None:
-    """Recognise title / deck / captions / debris / title-again at content[i].
+    """Recognise title / deck / captions / debris / title-again at content[i], a title-like line.
 
     `strict` (inside a teaser block) also asks for page debris or a repeated
     caption, because a teaser repeats its own title around its photo too.
     """
     title = content[i]
-    if not is_title_like(title.text):
-        return None
     deck: list[Line] = []
     captions: list[Line] = []
     dropped: list[tuple[Line, str]] = []
@@ -299,6 +331,14 @@ def _page_header(
     return title, deck, captions, dropped, j
 
 
-def _teaser_closes(content: list[Line], i: int, window: int = 6) -> bool:
-    """A teaser line is followed, within a few lines, by the byline that closes its teaser."""
-    return any(is_byline(ln.text) for ln in content[i : i + window])
+def _next_byline(content: list[Line], i: int) -> int:
+    """Index of the first byline at or after content[i]; len(content) when there is none.
+
+    A teaser line is followed, within `TEASER_WINDOW` lines, by the byline that
+    closes its teaser. Remembering where the next byline is asks each line once,
+    where looking through the window from every line asked each line six times.
+    """
+    for k in range(i, len(content)):
+        if is_byline(content[k].text):
+            return k
+    return len(content)
