@@ -15,7 +15,31 @@ from . import patterns as P
 from .model import Caption
 from .normalize import DIGITS, normalize
 
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in P.MONTHS), key=len, reverse=True))
+
+def _alternation(words: list[str]) -> str:
+    """Regex matching any of `words`, longest first, as a tree of shared beginnings.
+
+    `re` tries a flat alternation one word at a time at every position of a
+    caption; grouped by their first letters it tries only the words that fit.
+    Of words that all match at one place (ماي, مايو) the longest is still tried first.
+    """
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            branches.append("")  # the word may end here, after its longer continuations were tried
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
+
+
+_MONTH_ALT = _alternation(list(P.MONTHS))
 _DAY_MONTH_YEAR = re.compile(
     rf"(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH_ALT})(?:\s*\([^)]*\))?\s+(?P<year>(?:19|20)\d\d)"
 )
@@ -36,6 +60,7 @@ _ANY_YEAR = re.compile(rf"{_CENTURY}\d\d")  # what every caption date needs
 DATE_LINE_SCAN = 3  # a date line sits at the top of the article, before the lead
 _MONTHS_NORM = {normalize(k): v for k, v in P.MONTHS.items()}
 _ARABIC_DIGITS = str.maketrans(DIGITS)
+_INDIC_DIGIT = re.compile("[" + "".join(DIGITS) + "]")  # translating a caption costs more than looking
 
 
 def parse_iso_date(value: str) -> str | None:
@@ -79,7 +104,7 @@ def caption_dates(text: str) -> list[tuple[date, str]]:
     found: list[tuple[date, str]] = []
     if not _ANY_YEAR.search(text):
         return found
-    digits = text.translate(_ARABIC_DIGITS)
+    digits = text.translate(_ARABIC_DIGITS) if _INDIC_DIGIT.search(text) else text
     for m in _DAY_MONTH_YEAR.finditer(digits):
         month = _MONTHS_NORM.get(normalize(m.group("month")))
         if month is None:

@@ -18,7 +18,11 @@ from .normalize import normalize
 from .parse import Line, RawArticle, at_most_words, is_byline, is_caption, is_credit, is_debris, split_caption
 from .problems import Problem, warning
 
-_SECTIONS = sorted(P.SECTIONS, key=len, reverse=True)
+# A section label and its space at the start of a teaser's caption, longest label first.
+# A quotation shape alone: `re` finds one opening mark much faster than any of three, and a
+# paragraph without the other marks can only hold this shape.
+_QUOTE_ALONE = {mark: re.compile(shape) for mark, shape in P.QUOTE_SHAPES.items()}
+_SECTION = re.compile("(" + "|".join(re.escape(s) for s in sorted(P.SECTIONS, key=len, reverse=True)) + ") ")
 
 
 def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
@@ -275,10 +279,9 @@ def _teaser(group: list[Line], byline: Line | None) -> Teaser | None:
     for ln in group:
         text = ln.text
         if is_caption(text):
-            for name in _SECTIONS:
-                if text.startswith(name + " "):
-                    section, text = name, text[len(name) + 1 :]
-                    break
+            label = _SECTION.match(text)
+            if label:
+                section, text = label.group(1), text[label.end() :]
             if caption is None:
                 cap = split_caption(text)
                 caption = Caption(cap[0], cap[1], ln.no) if cap else Caption(text, None, ln.no)
@@ -305,8 +308,11 @@ def _teaser(group: list[Line], byline: Line | None) -> Teaser | None:
 def extract_quotes(paragraphs: tuple[str, ...]) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
     for idx, text in enumerate(paragraphs):
-        for m in P.QUOTE.finditer(text):
-            inner = m.group("a") or m.group("b") or m.group("c") or ""
+        marks = [mark for mark in P.QUOTE_SHAPES if mark in text]
+        if not marks:
+            continue
+        for m in (_QUOTE_ALONE[marks[0]] if len(marks) == 1 else P.QUOTE).finditer(text):
+            inner = m[m.lastindex]  # the one shape that matched
             if not at_most_words(inner, P.QUOTE_MIN_WORDS - 1):
                 quotes.append(Quote(inner.strip(), idx, m.start() + 1))
     return tuple(quotes)

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from . import patterns as P
 from .dates import parse_date_line
-from .normalize import DIACRITICS, SPOOFING_CONTROLS, TATWEEL, normalize
+from .normalize import DIACRITICS, LETTER_FOLDS, SPOOFING_CONTROLS, TATWEEL, normalize
 
 _CREDITS = frozenset(normalize(c) for c in P.CREDIT_WORDS)
 _CREDIT_PREFIXES = tuple(normalize(c) for c in P.CREDIT_PREFIXES)
@@ -37,15 +37,32 @@ _DEBRIS = frozenset(P.DEBRIS_LINES)
 TEASER_WINDOW = 6  # lines within which a teaser's byline closes it
 # Every byline pattern ends in «)» or «»», where `$` also allows one final line break.
 _BYLINE_ENDS = (")", "»", ")\n", "»\n")
-# Characters whose matching form is empty or only marker padding (" :.-"), and presentation forms
-# (U+FB50 on), whose matching form `normalize` has to work out. Every other character adds at least
-# one letter to the matching form, so a line with more of them than the longest marker has letters
-# is no marker: most paragraphs are ruled out after a few dozen characters, without normalising them.
-_MARKER_NEUTRAL = "".join(map(re.escape, sorted(DIACRITICS | SPOOFING_CONTROLS | {TATWEEL, "\u00a0", ":", ".", "-"})))
-_NOT_A_MARKER = re.compile(
-    rf"(?:[\s{_MARKER_NEUTRAL}\ufb50-\U0010ffff]*+[^\s{_MARKER_NEUTRAL}\ufb50-\U0010ffff])"
-    rf"{{{max(map(len, _RELATED)) + 1}}}"
+# Telling a paragraph from a related-articles marker without normalising the paragraph.
+# Padding: characters whose matching form is empty or only what `is_related_marker` strips
+# (" :.-"). Below the presentation forms (U+FB50 on, which `normalize` may expand), any other
+# character gives exactly one letter of the matching form (not counting lower-casing that only
+# Latin letters see). So a marker's first and last letters, and its length, show in the line as
+# printed: it must begin and end, padding aside, with a spelling of a marker's first and last
+# letter, and have no more other characters than the longest marker has letters.
+_PADDING = "".join(
+    sorted(
+        DIACRITICS
+        | SPOOFING_CONTROLS
+        | {TATWEEL, ":", ".", "-"}
+        | {ch for ch in map(chr, range(0x3001)) if ch.isspace()}
+    )
 )
+_PRESENTATION = "\ufb50"  # from here on, `normalize` applies NFKC: anything may come of a character
+
+
+def _spellings(letters: set[str]) -> frozenset[str]:
+    return frozenset(letters | {ch for ch, folded in LETTER_FOLDS.items() if folded in letters})
+
+
+_MARKER_FIRST = _spellings({m[0] for m in _RELATED})
+_MARKER_LAST = _spellings({m[-1] for m in _RELATED})
+_MARKER_CLASS = "".join(map(re.escape, _PADDING)) + _PRESENTATION + "-\U0010ffff"
+_NOT_A_MARKER = re.compile(rf"(?:[{_MARKER_CLASS}]*+[^{_MARKER_CLASS}]){{{max(map(len, _RELATED)) + 1}}}")
 
 
 @dataclass(frozen=True)
@@ -140,7 +157,8 @@ def _split_caption(text: str) -> tuple[str, str] | None:
     return caption, credit
 
 
-def is_credit(credit: str) -> bool:
+@lru_cache(maxsize=1024)
+def is_credit(credit: str) -> bool:  # remembered: a few agencies sign most photos
     parts = [p.strip() for p in _split_credit_parts(normalize(credit)) if p.strip()]
     return bool(parts) and all(p in _CREDITS or p.startswith(_CREDIT_PREFIXES) for p in parts)
 
@@ -152,7 +170,7 @@ def _split_credit_parts(credit: str) -> list[str]:
 
 
 def is_caption(text: str) -> bool:
-    return split_caption(text) is not None
+    return text.rstrip().endswith(")") and _split_caption(text) is not None
 
 
 def is_debris(text: str) -> bool:
@@ -160,7 +178,14 @@ def is_debris(text: str) -> bool:
 
 
 def is_related_marker(text: str) -> bool:
-    if _NOT_A_MARKER.match(text):
+    core = text.strip(_PADDING)
+    if not core:
+        return False
+    if (core[0] < _PRESENTATION and core[0] not in _MARKER_FIRST) or (
+        core[-1] < _PRESENTATION and core[-1] not in _MARKER_LAST
+    ):
+        return False
+    if _NOT_A_MARKER.match(core):
         return False
     return normalize(text).strip(" :.-") in _RELATED
 
@@ -179,9 +204,10 @@ def _is_byline(text: str) -> bool:
 
 
 def is_title_like(text: str) -> bool:
+    if not text or text[-1] in P.TITLE_SENTENCE_END:
+        return False  # asked first: it rules out most paragraphs without splitting them into words
     return (
         0 < len(text.split(None, P.TITLE_MAX_WORDS)) <= P.TITLE_MAX_WORDS
-        and text[-1] not in P.TITLE_SENTENCE_END
         and not is_debris(text)
         and not is_caption(text)
         and not is_byline(text)

@@ -189,7 +189,13 @@ MONTHS: dict[str, int] = {
 }
 
 # Quotation spans worth listing as quotes: «…» and "…" of at least this many words.
-QUOTE = re.compile(r"«(?P<a>[^«»]{2,600})»|\"(?P<b>[^\"]{2,600})\"|“(?P<c>[^“”]{2,600})”")
+# Each shape by its opening mark, so a paragraph that uses one kind of mark can be searched for that one.
+QUOTE_SHAPES: dict[str, str] = {
+    "«": r"«(?P<a>[^«»]{2,600})»",
+    '"': r"\"(?P<b>[^\"]{2,600})\"",
+    "“": r"“(?P<c>[^“”]{2,600})”",
+}
+QUOTE = re.compile("|".join(QUOTE_SHAPES.values()))
 QUOTE_MIN_WORDS = 4
 
 # A line that is nothing but the publication date, as outlets print it above or below the title:
