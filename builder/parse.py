@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import NamedTuple
 
 from . import patterns as P
 from .dates import parse_date_line
@@ -34,6 +35,14 @@ _CREDITS = frozenset(normalize(c) for c in P.CREDIT_WORDS)
 _CREDIT_PREFIXES = tuple(normalize(c) for c in P.CREDIT_PREFIXES)
 _RELATED = frozenset(normalize(m).strip(" :") for m in P.RELATED_MARKERS)
 _DEBRIS = frozenset(P.DEBRIS_LINES)
+# What a header line can begin with: a space, or the first letter of a key in any case `re` folds
+# to it (ſ is an s). Every whitespace character lies below U+3001. Asked before `P.HEADER`, which
+# nearly every line would fail, at the cost of a call.
+_HEADER_START = frozenset(
+    ch
+    for ch in map(chr, range(0x3001))
+    if ch.isspace() or re.match(f"[{''.join(k[0] for k in P.HEADER_KEYS)}]", ch, re.IGNORECASE)
+)
 TEASER_WINDOW = 6  # lines within which a teaser's byline closes it
 # Every byline pattern ends in «)» or «»», where `$` also allows one final line break.
 _BYLINE_ENDS = (")", "»", ")\n", "»\n")
@@ -65,10 +74,18 @@ _MARKER_CLASS = "".join(map(re.escape, _PADDING)) + _PRESENTATION + "-\U0010ffff
 _NOT_A_MARKER = re.compile(rf"(?:[{_MARKER_CLASS}]*+[^{_MARKER_CLASS}]){{{max(map(len, _RELATED)) + 1}}}")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A non-empty line of a seed, stripped, with its number.
+
+    A named tuple rather than a frozen dataclass, equally immutable: every
+    line of every seed is one, and `_line` makes them without calling Python code.
+    """
+
     no: int
     text: str
+
+
+_line = partial(tuple.__new__, Line)  # _line((no, text)): Line(no, text), made in C
 
 
 @dataclass(frozen=True)
@@ -126,8 +143,12 @@ class _Draft:
 
 
 def at_most_words(text: str, limit: int) -> bool:
-    """Whether the text has at most `limit` words, splitting no further: most lines are long paragraphs."""
-    return len(text.split(None, limit)) <= limit
+    """Whether the text has at most `limit` words, splitting no further: most lines are long paragraphs.
+
+    Words take a character each and a space between two: a text of at most
+    twice `limit` characters cannot hold more, and is not split at all.
+    """
+    return len(text) <= 2 * limit or len(text.split(None, limit)) <= limit
 
 
 def split_caption(text: str) -> tuple[str, str] | None:
@@ -207,8 +228,9 @@ def is_title_like(text: str) -> bool:
     if not text or text[-1] in P.TITLE_SENTENCE_END:
         return False  # asked first: it rules out most paragraphs without splitting them into words
     return (
-        0 < len(text.split(None, P.TITLE_MAX_WORDS)) <= P.TITLE_MAX_WORDS
-        and not is_debris(text)
+        not text.isspace()
+        and at_most_words(text, P.TITLE_MAX_WORDS)
+        and text.strip() not in _DEBRIS
         and not is_caption(text)
         and not is_byline(text)
         and not is_related_marker(text)
@@ -218,7 +240,8 @@ def is_title_like(text: str) -> bool:
 
 def split_articles(source: str, text: str) -> list[RawArticle]:
     """Find the articles of one seed file, each with its lines by role."""
-    content = [Line(no, stripped) for no, raw in enumerate(text.split("\n"), start=1) if (stripped := raw.strip())]
+    content = [_line((no, stripped)) for no, raw in enumerate(text.split("\n"), start=1) if (stripped := raw.strip())]
+    # Every line in `content` is stripped and not empty, and stays so.
     articles: list[RawArticle] = []
     draft = _Draft()
 
@@ -232,7 +255,8 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
     i = 0
     while i < len(content):
         line = content[i]
-        header = _header(line)
+        m = P.HEADER.match(line.text) if line.text[0] in _HEADER_START else None
+        header = _header(line.text, m) if m else None
         if header is not None:
             key, value, rest = header
             if draft.has_content():
@@ -284,17 +308,15 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
     return articles
 
 
-def _header(line: Line) -> tuple[str, str, str] | None:
-    m = P.HEADER.match(line.text)
-    if not m:
-        return None
+def _header(text: str, m: re.Match[str]) -> tuple[str, str, str] | None:
+    """(key, value, rest of the line) of a line that `P.HEADER` matched, if it is a header."""
     key, value = m.group("key").lower(), m.group("value").strip()
     if key == "date":
         d = P.HEADER_DATE.match(value)
         if not d:
             return None  # «date» followed by prose is prose
         return key, d.group("date"), d.group("rest").strip()
-    if line.text != line.text.lstrip() or ":" in line.text[: len(key) + 3]:
+    if text != text.lstrip() or ":" in text[: len(key) + 3]:
         return key, value, ""  # other keys only in an explicit header shape: « key value» or «key: value»
     return None
 
@@ -306,6 +328,7 @@ def _page_header(
 
     `strict` (inside a teaser block) also asks for page debris or a repeated
     caption, because a teaser repeats its own title around its photo too.
+    Content lines are stripped: debris is a set lookup.
     """
     title = content[i]
     deck: list[Line] = []
@@ -320,7 +343,7 @@ def _page_header(
         if ln.text == title.text:
             repeat_at = j
             break
-        if is_debris(ln.text):
+        if ln.text in _DEBRIS:
             saw_debris = True
             dropped.append((ln, "debris"))
         elif is_caption(ln.text):
@@ -345,7 +368,7 @@ def _page_header(
     j = repeat_at + 1
     while j < len(content):
         ln = content[j]
-        if is_debris(ln.text):
+        if ln.text in _DEBRIS:
             dropped.append((ln, "debris"))
         elif any(c.text == ln.text for c in captions):
             dropped.append((ln, "repeated caption"))

@@ -125,9 +125,8 @@ SECTIONS: tuple[str, ...] = (
 DEBRIS_LINES: tuple[str, ...] = ("TT", "T T", "A A", "AA", "طباعة", "شارك", "مشاركة", "حفظ", "نسخ الرابط", "تكبير الخط")
 
 # Header lines: « date 2025-09-16 …», «outlet: الشرق الأوسط», «url https://…».
-HEADER = re.compile(
-    r"^\s*(?P<key>date|title|outlet|source|url|author|dateline|section)\s*[:=]?\s+(?P<value>.*)$", re.IGNORECASE
-)
+HEADER_KEYS: tuple[str, ...] = ("date", "title", "outlet", "source", "url", "author", "dateline", "section")
+HEADER = re.compile(rf"^\s*(?P<key>{'|'.join(HEADER_KEYS)})\s*[:=]?\s+(?P<value>.*)$", re.IGNORECASE)
 HEADER_DATE = re.compile(
     r"^(?P<date>[0-9٠-٩]{4}[-/.][0-9٠-٩]{1,2}[-/.][0-9٠-٩]{1,2})(?:[T ][0-9:.+Z-]*)?\s*(?P<rest>.*)$"
 )

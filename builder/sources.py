@@ -106,8 +106,8 @@ def _clean(text: str, name: str) -> tuple[str, list[Problem]]:
             text = "\n".join(lines)
         hints = _MARKUP_HINT
     _find_markup(text, hints, name, found)
-    if len(text) > LONG_LINE:
-        for number, line in enumerate(text.split("\n"), start=1):
+    if len(text) > LONG_LINE and max(map(len, lines := text.split("\n"))) > LONG_LINE:
+        for number, line in enumerate(lines, start=1):
             if len(line) > LONG_LINE:
                 found.append(
                     (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from builder import parse
@@ -10,6 +12,7 @@ from builder.extract import derive_title, extract_article, parse_byline
 from builder.model import Caption
 from builder.normalize import normalize
 from builder.parse import at_most_words, is_byline, is_caption, is_related_marker, split_articles, split_caption
+from builder.patterns import HEADER_KEYS
 
 
 def articles(text: str):
@@ -258,3 +261,14 @@ def test_dates_in_other_digit_forms():
     assert parse_date_line("١٦ سبتمبر ١٨٢٥") is None  # years before 1900 are no publication dates
     assert earliest_date([Caption("صورة من ٣ مايو ٢٠٢٤ ثم ماي 2023", None, 4)]) == ("2024-05-03", "caption:4")
     assert earliest_date([Caption("في 1 ماي 2023", None, 4)]) == ("2023-05-01", "caption:4")
+
+
+def test_header_shortcut_knows_every_character_a_header_can_begin_with():
+    """Lines are asked `P.HEADER` only when they begin with one of `_HEADER_START`."""
+    first_letters = re.compile(f"[{''.join(k[0] for k in HEADER_KEYS)}]", re.IGNORECASE)
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch.isspace() or first_letters.match(ch):
+            assert ch in parse._HEADER_START, hex(code)
+    (a,) = articles("Section: أفريقيا\nعنوان الخبر\n\nنص الخبر كاملا هنا.\n")
+    assert a.section == "أفريقيا"
