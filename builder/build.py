@@ -82,7 +82,7 @@ def process_seed(path: Path, name: str) -> SeedResult:
     for raw in split_articles(source.path, source.text):
         article, found = extract_article(raw)
         problems.extend(found)
-        if article.paragraphs or article.title:
+        if article.title or article.paragraphs:
             articles.append(article)
     if not articles:
         problems.append(warning(name, 1, "S011", "no article found in this file", "check that it is a news dump"))

@@ -15,10 +15,14 @@ from . import patterns as P
 from .dates import DATE_LINE_SCAN, earliest_date, parse_date_line, parse_iso_date
 from .model import Article, Block, Caption, Quote, Teaser
 from .normalize import normalize
-from .parse import Line, RawArticle, is_byline, is_caption, is_credit, is_debris, split_caption, word_count
+from .parse import Line, RawArticle, at_most_words, is_byline, is_caption, is_credit, is_debris, split_caption
 from .problems import Problem, warning
 
-_SECTIONS = sorted(P.SECTIONS, key=len, reverse=True)
+# A section label and its space at the start of a teaser's caption, longest label first.
+# A quotation shape alone: `re` finds one opening mark much faster than any of three, and a
+# paragraph without the other marks can only hold this shape.
+_QUOTE_ALONE = {mark: re.compile(shape) for mark, shape in P.QUOTE_SHAPES.items()}
+_SECTION = re.compile("(" + "|".join(re.escape(s) for s in sorted(P.SECTIONS, key=len, reverse=True)) + ") ")
 
 
 def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
@@ -59,7 +63,7 @@ def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
     date_value, date_source = _header_date(headers, raw.source, problems)
     if date_value is None and date_line is not None:
         date_value, date_source = date_line[0], f"dateline:{date_line[1].no}"
-    earliest, earliest_source = earliest_date([c for c in (lead_caption, *_body_captions(body)) if c])
+    earliest, earliest_source = (None, None) if date_value else earliest_date(_captions(lead_caption, body))
     outlet, dateline, author, byline, outlet_source = None, None, None, None, None
     if "outlet" in headers or "source" in headers:
         value, no = headers.get("outlet") or headers["source"]
@@ -94,8 +98,8 @@ def extract_article(raw: RawArticle) -> tuple[Article, list[Problem]]:
         deck=" ".join(d.text for d in deck_lines) or None,
         date=date_value,
         date_source=date_source,
-        earliest_date=earliest if not date_value else None,
-        earliest_date_source=earliest_source if not date_value else None,
+        earliest_date=earliest,
+        earliest_date_source=earliest_source,
         outlet=outlet,
         outlet_source=outlet_source,
         dateline=dateline,
@@ -178,7 +182,7 @@ def _body(
 
 def source_line(body: tuple[Block, ...]) -> tuple[tuple[Block, ...], tuple[str, int] | None]:
     """The body without a closing «المصدر: …» line, and that source with its line."""
-    if not body or body[-1].kind != "paragraph" or word_count(body[-1].text) > P.SOURCE_LINE_MAX_WORDS:
+    if not body or body[-1].kind != "paragraph" or not at_most_words(body[-1].text, P.SOURCE_LINE_MAX_WORDS):
         return body, None
     m = P.SOURCE_LINE.match(body[-1].text)
     if not m:
@@ -205,16 +209,17 @@ def _same_text(block: Block, line: Line) -> bool:
 
 def _is_heading(text: str) -> bool:
     return (
-        word_count(text) <= P.HEADING_MAX_WORDS
-        and len(text) <= P.HEADING_MAX_CHARS
+        len(text) <= P.HEADING_MAX_CHARS
+        and at_most_words(text, P.HEADING_MAX_WORDS)
         and text[-1] not in P.SENTENCE_END
         and not is_byline(text)
         and not text[0].isdigit()
     )
 
 
-def _body_captions(body: tuple[Block, ...]) -> list[Caption]:
-    return [Caption(b.text, b.credit, b.line) for b in body if b.kind == "caption"]
+def _captions(lead: Caption | None, body: tuple[Block, ...]) -> list[Caption]:
+    """The lead caption and the body's: where a lower bound for an undated article can come from."""
+    return ([lead] if lead else []) + [Caption(b.text, b.credit, b.line) for b in body if b.kind == "caption"]
 
 
 def _header_date(
@@ -274,10 +279,9 @@ def _teaser(group: list[Line], byline: Line | None) -> Teaser | None:
     for ln in group:
         text = ln.text
         if is_caption(text):
-            for name in _SECTIONS:
-                if text.startswith(name + " "):
-                    section, text = name, text[len(name) + 1 :]
-                    break
+            label = _SECTION.match(text)
+            if label:
+                section, text = label.group(1), text[label.end() :]
             if caption is None:
                 cap = split_caption(text)
                 caption = Caption(cap[0], cap[1], ln.no) if cap else Caption(text, None, ln.no)
@@ -304,8 +308,11 @@ def _teaser(group: list[Line], byline: Line | None) -> Teaser | None:
 def extract_quotes(paragraphs: tuple[str, ...]) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
     for idx, text in enumerate(paragraphs):
-        for m in P.QUOTE.finditer(text):
-            inner = m.group("a") or m.group("b") or m.group("c") or ""
-            if word_count(inner) >= P.QUOTE_MIN_WORDS:
+        marks = [mark for mark in P.QUOTE_SHAPES if mark in text]
+        if not marks:
+            continue
+        for m in (_QUOTE_ALONE[marks[0]] if len(marks) == 1 else P.QUOTE).finditer(text):
+            inner = m[m.lastindex]  # the one shape that matched
+            if not at_most_words(inner, P.QUOTE_MIN_WORDS - 1):
                 quotes.append(Quote(inner.strip(), idx, m.start() + 1))
     return tuple(quotes)

@@ -22,22 +22,70 @@ can prove that every line of the seed is accounted for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from typing import NamedTuple
 
 from . import patterns as P
 from .dates import parse_date_line
-from .normalize import normalize
+from .normalize import DIACRITICS, LETTER_FOLDS, SPOOFING_CONTROLS, TATWEEL, normalize
 
 _CREDITS = frozenset(normalize(c) for c in P.CREDIT_WORDS)
 _CREDIT_PREFIXES = tuple(normalize(c) for c in P.CREDIT_PREFIXES)
 _RELATED = frozenset(normalize(m).strip(" :") for m in P.RELATED_MARKERS)
 _DEBRIS = frozenset(P.DEBRIS_LINES)
+# What a header line can begin with: a space, or the first letter of a key in any case `re` folds
+# to it (ſ is an s). Every whitespace character lies below U+3001. Asked before `P.HEADER`, which
+# nearly every line would fail, at the cost of a call.
+_HEADER_START = frozenset(
+    ch
+    for ch in map(chr, range(0x3001))
+    if ch.isspace() or re.match(f"[{''.join(k[0] for k in P.HEADER_KEYS)}]", ch, re.IGNORECASE)
+)
+TEASER_WINDOW = 6  # lines within which a teaser's byline closes it
+# Every byline pattern ends in «)» or «»», where `$` also allows one final line break.
+_BYLINE_ENDS = (")", "»", ")\n", "»\n")
+# Telling a paragraph from a related-articles marker without normalising the paragraph.
+# Padding: characters whose matching form is empty or only what `is_related_marker` strips
+# (" :.-"). Below the presentation forms (U+FB50 on, which `normalize` may expand), any other
+# character gives exactly one letter of the matching form (not counting lower-casing that only
+# Latin letters see). So a marker's first and last letters, and its length, show in the line as
+# printed: it must begin and end, padding aside, with a spelling of a marker's first and last
+# letter, and have no more other characters than the longest marker has letters.
+_PADDING = "".join(
+    sorted(
+        DIACRITICS
+        | SPOOFING_CONTROLS
+        | {TATWEEL, ":", ".", "-"}
+        | {ch for ch in map(chr, range(0x3001)) if ch.isspace()}
+    )
+)
+_PRESENTATION = "\ufb50"  # from here on, `normalize` applies NFKC: anything may come of a character
 
 
-@dataclass(frozen=True)
-class Line:
+def _spellings(letters: set[str]) -> frozenset[str]:
+    return frozenset(letters | {ch for ch, folded in LETTER_FOLDS.items() if folded in letters})
+
+
+_MARKER_FIRST = _spellings({m[0] for m in _RELATED})
+_MARKER_LAST = _spellings({m[-1] for m in _RELATED})
+_MARKER_CLASS = "".join(map(re.escape, _PADDING)) + _PRESENTATION + "-\U0010ffff"
+_NOT_A_MARKER = re.compile(rf"(?:[{_MARKER_CLASS}]*+[^{_MARKER_CLASS}]){{{max(map(len, _RELATED)) + 1}}}")
+
+
+class Line(NamedTuple):
+    """A non-empty line of a seed, stripped, with its number.
+
+    A named tuple rather than a frozen dataclass, equally immutable: every
+    line of every seed is one, and `_line` makes them without calling Python code.
+    """
+
     no: int
     text: str
+
+
+_line = partial(tuple.__new__, Line)  # _line((no, text)): Line(no, text), made in C
 
 
 @dataclass(frozen=True)
@@ -94,23 +142,34 @@ class _Draft:
         )
 
 
-def word_count(text: str) -> int:
-    return len(text.split())
+def at_most_words(text: str, limit: int) -> bool:
+    """Whether the text has at most `limit` words, splitting no further: most lines are long paragraphs.
+
+    Words take a character each and a space between two: a text of at most
+    twice `limit` characters cannot hold more, and is not split at all.
+    """
+    return len(text) <= 2 * limit or len(text.split(None, limit)) <= limit
 
 
 def split_caption(text: str) -> tuple[str, str] | None:
     """(caption, credit) when the line ends in a photo credit in parentheses, else None."""
-    stripped = text.rstrip()
-    if not stripped.endswith(")"):
+    if not text.rstrip().endswith(")"):
         return None
+    return _split_caption(text)
+
+
+@lru_cache(maxsize=4096)
+def _split_caption(text: str) -> tuple[str, str] | None:
+    """`split_caption` of a line ending in «)»: remembered, as each line is asked several times."""
+    stripped = text.rstrip()
     open_at = stripped.rfind("(")
     if open_at <= 0:
         return None
     credit = stripped[open_at + 1 : -1].strip()
     caption = stripped[:open_at].rstrip()
-    if not caption or not credit or word_count(credit) > P.CREDIT_MAX_WORDS:
+    if not caption or not credit or not at_most_words(credit, P.CREDIT_MAX_WORDS):
         return None
-    if word_count(caption) > P.CAPTION_MAX_WORDS:
+    if not at_most_words(caption, P.CAPTION_MAX_WORDS):
         return None
     if caption[-1] in ".!?؟:" and not caption.endswith("..."):
         return None  # a sentence followed by an agency sign-off, not a caption
@@ -119,7 +178,8 @@ def split_caption(text: str) -> tuple[str, str] | None:
     return caption, credit
 
 
-def is_credit(credit: str) -> bool:
+@lru_cache(maxsize=1024)
+def is_credit(credit: str) -> bool:  # remembered: a few agencies sign most photos
     parts = [p.strip() for p in _split_credit_parts(normalize(credit)) if p.strip()]
     return bool(parts) and all(p in _CREDITS or p.startswith(_CREDIT_PREFIXES) for p in parts)
 
@@ -131,7 +191,7 @@ def _split_credit_parts(credit: str) -> list[str]:
 
 
 def is_caption(text: str) -> bool:
-    return split_caption(text) is not None
+    return text.rstrip().endswith(")") and _split_caption(text) is not None
 
 
 def is_debris(text: str) -> bool:
@@ -139,32 +199,49 @@ def is_debris(text: str) -> bool:
 
 
 def is_related_marker(text: str) -> bool:
+    core = text.strip(_PADDING)
+    if not core:
+        return False
+    if (core[0] < _PRESENTATION and core[0] not in _MARKER_FIRST) or (
+        core[-1] < _PRESENTATION and core[-1] not in _MARKER_LAST
+    ):
+        return False
+    if _NOT_A_MARKER.match(core):
+        return False
     return normalize(text).strip(" :.-") in _RELATED
 
 
 def is_byline(text: str) -> bool:
     """«Outlet» (City), Name (City), City: «Outlet» — but a photo credit in parentheses is no city."""
-    if word_count(text) > P.BYLINE_MAX_WORDS or is_caption(text):
+    return text.endswith(_BYLINE_ENDS) and _is_byline(text)
+
+
+@lru_cache(maxsize=4096)
+def _is_byline(text: str) -> bool:
+    """`is_byline` of a line ending as a byline does: remembered, as each line is asked several times."""
+    if not at_most_words(text, P.BYLINE_MAX_WORDS) or is_caption(text):
         return False
     return any(rx.match(text) for rx in (P.BYLINE_OUTLET_CITY, P.BYLINE_NAME_CITY, P.BYLINE_CITY_OUTLET))
 
 
 def is_title_like(text: str) -> bool:
+    if not text or text[-1] in P.TITLE_SENTENCE_END:
+        return False  # asked first: it rules out most paragraphs without splitting them into words
     return (
-        0 < word_count(text) <= P.TITLE_MAX_WORDS
-        and text[-1] not in P.TITLE_SENTENCE_END
+        not text.isspace()
+        and at_most_words(text, P.TITLE_MAX_WORDS)
+        and text.strip() not in _DEBRIS
         and not is_caption(text)
-        and not is_debris(text)
-        and not is_related_marker(text)
         and not is_byline(text)
+        and not is_related_marker(text)
         and parse_date_line(text) is None
     )
 
 
 def split_articles(source: str, text: str) -> list[RawArticle]:
     """Find the articles of one seed file, each with its lines by role."""
-    lines = [Line(no, raw.strip()) for no, raw in enumerate(text.split("\n"), start=1)]
-    content = [ln for ln in lines if ln.text]
+    content = [_line((no, stripped)) for no, raw in enumerate(text.split("\n"), start=1) if (stripped := raw.strip())]
+    # Every line in `content` is stripped and not empty, and stays so.
     articles: list[RawArticle] = []
     draft = _Draft()
 
@@ -174,10 +251,12 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             articles.append(draft.freeze(source))
             draft = _Draft()
 
+    next_byline = -1  # the first byline at or after the line last asked about: see `_next_byline`
     i = 0
     while i < len(content):
         line = content[i]
-        header = _header(line)
+        m = P.HEADER.match(line.text) if line.text[0] in _HEADER_START else None
+        header = _header(line.text, m) if m else None
         if header is not None:
             key, value, rest = header
             if draft.has_content():
@@ -185,56 +264,59 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             draft.headers.append((key, value, line.no))
             if rest:
                 content[i] = Line(line.no, rest)  # « date 2025-09-16 first paragraph…»
+                next_byline = -1  # the line changed: look again
                 continue
             i += 1
             continue
-        block = _page_header(content, i, strict=draft.in_related)
-        if block is not None:
-            if draft.has_content():
-                finish()
-            title, deck, captions, dropped, end = block
-            draft.title, draft.deck, draft.lead_captions = title, deck, captions
-            draft.dropped.extend(dropped)
-            i = end
-            continue
-        if is_debris(line.text):
+        # Content lines are stripped, so `is_debris` is a set lookup here; a title-like line
+        # is neither debris nor a marker nor a byline, so those are not asked again.
+        title_like = is_title_like(line.text)
+        if title_like:
+            block = _page_header(content, i, strict=draft.in_related)
+            if block is not None:
+                if draft.has_content():
+                    finish()
+                title, deck, captions, dropped, end = block
+                draft.title, draft.deck, draft.lead_captions = title, deck, captions
+                draft.dropped.extend(dropped)
+                i = end
+                continue
+        elif line.text in _DEBRIS:
             draft.dropped.append((line, "debris"))
             i += 1
             continue
-        if not draft.in_related and is_related_marker(line.text):
+        elif not draft.in_related and is_related_marker(line.text):
             draft.in_related = True
             draft.dropped.append((line, "related-marker"))
             i += 1
             continue
         if draft.in_related:
-            if _teaser_closes(content, i):
+            if next_byline < i:
+                next_byline = _next_byline(content, i)
+            if next_byline < min(i + TEASER_WINDOW, len(content)):  # a byline closes this teaser soon
                 draft.related.append(line)
                 i += 1
                 continue
             finish()  # lines no byline closes: a new article follows the teasers
-        if draft.awaiting_title() and is_title_like(line.text):
-            nxt = content[i + 1] if i + 1 < len(content) else None
-            if nxt is not None and not is_byline(line.text):
-                draft.title = line
-                i += 1
-                continue
+        if title_like and i + 1 < len(content) and draft.awaiting_title():
+            draft.title = line
+            i += 1
+            continue
         draft.body.append(line)
         i += 1
     finish()
     return articles
 
 
-def _header(line: Line) -> tuple[str, str, str] | None:
-    m = P.HEADER.match(line.text)
-    if not m:
-        return None
+def _header(text: str, m: re.Match[str]) -> tuple[str, str, str] | None:
+    """(key, value, rest of the line) of a line that `P.HEADER` matched, if it is a header."""
     key, value = m.group("key").lower(), m.group("value").strip()
     if key == "date":
         d = P.HEADER_DATE.match(value)
         if not d:
             return None  # «date» followed by prose is prose
         return key, d.group("date"), d.group("rest").strip()
-    if line.text != line.text.lstrip() or ":" in line.text[: len(key) + 3]:
+    if text != text.lstrip() or ":" in text[: len(key) + 3]:
         return key, value, ""  # other keys only in an explicit header shape: « key value» or «key: value»
     return None
 
@@ -242,14 +324,13 @@ def _header(line: Line) -> tuple[str, str, str] | None:
 def _page_header(
     content: list[Line], i: int, strict: bool = False
 ) -> tuple[Line, list[Line], list[Line], list[tuple[Line, str]], int] | None:
-    """Recognise title / deck / captions / debris / title-again at content[i].
+    """Recognise title / deck / captions / debris / title-again at content[i], a title-like line.
 
     `strict` (inside a teaser block) also asks for page debris or a repeated
     caption, because a teaser repeats its own title around its photo too.
+    Content lines are stripped: debris is a set lookup.
     """
     title = content[i]
-    if not is_title_like(title.text):
-        return None
     deck: list[Line] = []
     captions: list[Line] = []
     dropped: list[tuple[Line, str]] = []
@@ -262,7 +343,7 @@ def _page_header(
         if ln.text == title.text:
             repeat_at = j
             break
-        if is_debris(ln.text):
+        if ln.text in _DEBRIS:
             saw_debris = True
             dropped.append((ln, "debris"))
         elif is_caption(ln.text):
@@ -287,7 +368,7 @@ def _page_header(
     j = repeat_at + 1
     while j < len(content):
         ln = content[j]
-        if is_debris(ln.text):
+        if ln.text in _DEBRIS:
             dropped.append((ln, "debris"))
         elif any(c.text == ln.text for c in captions):
             dropped.append((ln, "repeated caption"))
@@ -299,6 +380,14 @@ def _page_header(
     return title, deck, captions, dropped, j
 
 
-def _teaser_closes(content: list[Line], i: int, window: int = 6) -> bool:
-    """A teaser line is followed, within a few lines, by the byline that closes its teaser."""
-    return any(is_byline(ln.text) for ln in content[i : i + window])
+def _next_byline(content: list[Line], i: int) -> int:
+    """Index of the first byline at or after content[i]; len(content) when there is none.
+
+    A teaser line is followed, within `TEASER_WINDOW` lines, by the byline that
+    closes its teaser. Remembering where the next byline is asks each line once,
+    where looking through the window from every line asked each line six times.
+    """
+    for k in range(i, len(content)):
+        if is_byline(content[k].text):
+            return k
+    return len(content)

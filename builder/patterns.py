@@ -125,9 +125,8 @@ SECTIONS: tuple[str, ...] = (
 DEBRIS_LINES: tuple[str, ...] = ("TT", "T T", "A A", "AA", "طباعة", "شارك", "مشاركة", "حفظ", "نسخ الرابط", "تكبير الخط")
 
 # Header lines: « date 2025-09-16 …», «outlet: الشرق الأوسط», «url https://…».
-HEADER = re.compile(
-    r"^\s*(?P<key>date|title|outlet|source|url|author|dateline|section)\s*[:=]?\s+(?P<value>.*)$", re.IGNORECASE
-)
+HEADER_KEYS: tuple[str, ...] = ("date", "title", "outlet", "source", "url", "author", "dateline", "section")
+HEADER = re.compile(rf"^\s*(?P<key>{'|'.join(HEADER_KEYS)})\s*[:=]?\s+(?P<value>.*)$", re.IGNORECASE)
 HEADER_DATE = re.compile(
     r"^(?P<date>[0-9٠-٩]{4}[-/.][0-9٠-٩]{1,2}[-/.][0-9٠-٩]{1,2})(?:[T ][0-9:.+Z-]*)?\s*(?P<rest>.*)$"
 )
@@ -189,7 +188,13 @@ MONTHS: dict[str, int] = {
 }
 
 # Quotation spans worth listing as quotes: «…» and "…" of at least this many words.
-QUOTE = re.compile(r"«(?P<a>[^«»]{2,600})»|\"(?P<b>[^\"]{2,600})\"|“(?P<c>[^“”]{2,600})”")
+# Each shape by its opening mark, so a paragraph that uses one kind of mark can be searched for that one.
+QUOTE_SHAPES: dict[str, str] = {
+    "«": r"«(?P<a>[^«»]{2,600})»",
+    '"': r"\"(?P<b>[^\"]{2,600})\"",
+    "“": r"“(?P<c>[^“”]{2,600})”",
+}
+QUOTE = re.compile("|".join(QUOTE_SHAPES.values()))
 QUOTE_MIN_WORDS = 4
 
 # A line that is nothing but the publication date, as outlets print it above or below the title:

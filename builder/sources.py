@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .model import SourceText
-from .normalize import remove_spoofing
+from .normalize import SPOOFING_CONTROLS, remove_spoofing
 from .problems import Problem, error, warning
 
 SEED_SUFFIXES = (".txt", ".text", ".md")
@@ -29,6 +29,16 @@ _MARKUP = re.compile(
     r"<\s*/?\s*[a-zA-Z][^>]*>|\]\([^)]*\)|!\[|^\s{0,3}#{1,6}\s|^\s*[-*+]\s|`|\{\{|\{%|^---\s*$",
     re.MULTILINE,
 )
+# What every `_MARKUP` match needs on its line, so only such lines are searched with `_MARKUP`
+# (which would try every position of every line). The shapes that start a line need their
+# line break, which the regex engine finds fast; the rest need one of a few rare characters.
+_LINE_START_MARKUP = re.compile(r"\n[^\S\n]*[-*+#]")
+_MARKUP_HINT = re.compile(r"[<`]|\]\(|!\[|\{[{%]|\n[^\S\n]*[-*+#]")
+# Anything `_clean_line` removes: spoofing controls and C0 controls other than tab and line ends.
+_DIRTY_CHARS = "".join(sorted(SPOOFING_CONTROLS)) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_DIRTY = re.compile(f"[{_DIRTY_CHARS}]")
+# One scan for the characters that anything but a line-start shape needs: most files have none.
+_SUSPECT = re.compile(rf"[{_DIRTY_CHARS}<`\]!{{]")
 
 
 def find_seeds(seeds_dir: Path) -> list[Path]:
@@ -74,12 +84,88 @@ def decode_seed(raw: bytes, name: str) -> tuple[SourceText | None, list[Problem]
         first = text[: text.index("\r")].count("\n") + 1
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         problems.append(warning(name, first, "S005", "CRLF or CR line ends converted to LF"))
-    lines = text.split("\n")
-    cleaned: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        line, removed = remove_spoofing(line)
-        if removed:
-            problems.append(
+    text, found = _clean(text, name)
+    problems.extend(found)
+    return SourceText(path=name, text=text, sha256=digest), problems
+
+
+def _clean(text: str, name: str) -> tuple[str, list[Problem]]:
+    """Remove controls and report them, markup-like text and long lines, each with its line.
+
+    Whole-text searches find the few lines that need anything, so a clean
+    file (nearly all of them) is never walked line by line in Python.
+    """
+    found: list[tuple[int, int, Problem]] = []  # (line, rank of the check on that line, problem)
+    hints = _LINE_START_MARKUP
+    if _SUSPECT.search(text):
+        if _DIRTY.search(text):
+            lines = text.split("\n")
+            for number, line in enumerate(lines, start=1):
+                if _DIRTY.search(line):
+                    lines[number - 1] = _clean_line(line, name, number, found)
+            text = "\n".join(lines)
+        hints = _MARKUP_HINT
+    _find_markup(text, hints, name, found)
+    if len(text) > LONG_LINE and max(map(len, lines := text.split("\n"))) > LONG_LINE:
+        for number, line in enumerate(lines, start=1):
+            if len(line) > LONG_LINE:
+                found.append(
+                    (
+                        number,
+                        3,
+                        warning(
+                            name, number, "S009", f"line of {len(line):,} characters", "check the scraper's output"
+                        ),
+                    )
+                )
+    found.sort(key=lambda item: (item[0], item[1]))
+    return text, [problem for _, _, problem in found]
+
+
+def _find_markup(text: str, hints: re.Pattern[str], name: str, found: list[tuple[int, int, Problem]]) -> None:
+    """Report the first markup-like text of each line that `hints` says could hold some."""
+    line_no, start, end = 1, 0, -1  # the line last looked at: its number and [start, end)
+    for at in _markup_candidates(text, hints):
+        if at <= end:
+            continue  # that line was looked at already
+        line_no += text.count("\n", start, at)
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            end = len(text)
+        markup = _MARKUP.search(text, start, end)
+        if markup:
+            found.append(
+                (
+                    line_no,
+                    2,
+                    warning(
+                        name,
+                        line_no,
+                        "S008",
+                        f"markup-like text {markup.group(0)[:20]!r} will be shown as plain text",
+                        "nothing to do unless the scraper should have stripped it",
+                        col=markup.start() - start + 1,
+                    ),
+                )
+            )
+
+
+def _markup_candidates(text: str, hints: re.Pattern[str]) -> Iterator[int]:
+    """Offsets on the lines `_MARKUP` could match: the first line and those `hints` finds."""
+    yield 0
+    for hint in hints.finditer(text):
+        at = hint.start()
+        yield at + 1 if text[at] == "\n" else at  # a line-start shape belongs to the line after the break
+
+
+def _clean_line(line: str, name: str, number: int, found: list[tuple[int, int, Problem]]) -> str:
+    line, removed = remove_spoofing(line)
+    if removed:
+        found.append(
+            (
+                number,
+                0,
                 warning(
                     name,
                     number,
@@ -87,32 +173,16 @@ def decode_seed(raw: bytes, name: str) -> tuple[SourceText | None, list[Problem]
                     f"{len(removed)} invisible bidi/spoofing control character(s) removed",
                     "they can make text display differently from what it says",
                     col=removed[0] + 1,
-                )
+                ),
             )
-        controls = _CONTROL.search(line)
-        if controls:
-            line = _CONTROL.sub("", line)
-            problems.append(
-                warning(name, number, "S007", "NUL or control characters removed", col=controls.start() + 1)
-            )
-        markup = _MARKUP.search(line)
-        if markup:
-            problems.append(
-                warning(
-                    name,
-                    number,
-                    "S008",
-                    f"markup-like text {markup.group(0)[:20]!r} will be shown as plain text",
-                    "nothing to do unless the scraper should have stripped it",
-                    col=markup.start() + 1,
-                )
-            )
-        if len(line) > LONG_LINE:
-            problems.append(
-                warning(name, number, "S009", f"line of {len(line):,} characters", "check the scraper's output")
-            )
-        cleaned.append(line)
-    return SourceText(path=name, text="\n".join(cleaned), sha256=digest), problems
+        )
+    controls = _CONTROL.search(line)
+    if controls:
+        line = _CONTROL.sub("", line)
+        found.append(
+            (number, 1, warning(name, number, "S007", "NUL or control characters removed", col=controls.start() + 1))
+        )
+    return line
 
 
 def _looks_binary(raw: bytes) -> bool:

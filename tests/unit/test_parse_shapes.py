@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from builder import parse
 from builder.dates import earliest_date, parse_date_line
 from builder.extract import derive_title, extract_article, parse_byline
 from builder.model import Caption
-from builder.parse import is_byline, is_caption, split_articles, split_caption
+from builder.normalize import normalize
+from builder.parse import at_most_words, is_byline, is_caption, is_related_marker, split_articles, split_caption
+from builder.patterns import HEADER_KEYS
 
 
 def articles(text: str):
@@ -172,3 +177,98 @@ def test_wire_dateline_in_the_lead():
     assert a.paragraphs[0].startswith("باماكو (أ ف ب) -")  # the lead stays as printed
     (b,) = articles("عنوان الخبر\n\nقال عضو المجلس (الهيئة التشريعية) - وهو معارض - إن الوضع هادئ.\n")
     assert b.dateline is None
+
+
+def test_marker_shortcut_rests_on_how_each_character_folds():
+    """`is_related_marker` rules lines out from their characters as printed; this is why that is exact."""
+    firsts = {m[0] for m in parse._RELATED}
+    lasts = {m[-1] for m in parse._RELATED}
+    for code in range(ord(parse._PRESENTATION)):
+        ch = chr(code)
+        folded = normalize(ch)
+        if ch in parse._PADDING:
+            assert set(folded) <= set(" :.-"), hex(code)
+            continue
+        assert folded and folded[0] not in " :.-" and folded[-1] not in " :.-", hex(code)
+        assert folded[0] not in firsts or ch in parse._MARKER_FIRST, hex(code)
+        assert folded[-1] not in lasts or ch in parse._MARKER_LAST, hex(code)
+
+
+@pytest.mark.parametrize(
+    ("line", "marker"),
+    [
+        ("مقالات ذات صلة", True),
+        ("-- مقالاتُ ذاتِ صِلَة :", True),  # padding and harakat fold away
+        ("ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ ـ مقالات ذات صلة", True),  # many "words", all tatweel
+        ("اقرأ أيضاً:", True),
+        ("\u202bاقرأ المزيد\u202c", True),
+        ("ﺫﺍﺕ ﺻﻠﺔ", True),  # presentation forms
+        ("مقالات ذات صلة بالموضوع", False),
+        ("قال المتحدث إن مقالات ذات صلة نشرت أمس.", False),
+        ("...", False),
+    ],
+)
+def test_related_markers_as_scrapers_print_them(line, marker):
+    assert is_related_marker(line) is marker
+
+
+def test_teaser_lines_with_no_byline_close_after_them_start_an_article():
+    text = "عنوان\n\nفقرة.\n\nمقالات ذات صلة\n\nعنوان مرتبط\n\n«الشرق الأوسط» (داكار)\n\nسطر أخير بلا توقيع بعده"
+    first, second = articles(text)
+    assert [t.title for t in first.teasers] == ["عنوان مرتبط"]
+    assert second.title == "سطر أخير بلا توقيع بعده" and second.title_derived
+
+
+def test_a_teaser_byline_counts_within_six_lines_only():
+    teaser = "\n".join(["عنوان مرتبط"] + [f"سطر ملخص رقم {n}." for n in range(1, 7)] + ["«الشرق الأوسط» (داكار)"])
+    (a, *rest) = articles("عنوان\n\nفقرة.\n\nمقالات ذات صلة\n" + teaser)
+    assert a.teasers == ()  # the byline is seven lines on: the lines after the marker are a new article
+    assert rest and rest[0].paragraphs[0] == "سطر ملخص رقم 1."
+
+
+def test_quotes_of_each_mark_and_mixed_marks():
+    text = "عنوان\n\n" + "\n".join(
+        [
+            "قال «هذه جملة مقتبسة من أربع كلمات» ثم مضى.",
+            'قال "هذه جملة مقتبسة من أربع كلمات" ثم مضى.',
+            "قال “هذه جملة مقتبسة من أربع كلمات” ثم مضى.",
+            'قال «نص فيه "علامة" أخرى داخل الاقتباس» و"اقتباس ثان من أربع كلمات".',
+            "قال «قصير جدا» فقط.",
+        ]
+    )
+    (a,) = articles(text)
+    assert [(q.paragraph, q.start, q.text) for q in a.quotes] == [
+        (0, 5, "هذه جملة مقتبسة من أربع كلمات"),
+        (1, 5, "هذه جملة مقتبسة من أربع كلمات"),
+        (2, 5, "هذه جملة مقتبسة من أربع كلمات"),
+        (3, 5, 'نص فيه "علامة" أخرى داخل الاقتباس'),
+        (3, 42, "اقتباس ثان من أربع كلمات"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [("", 0), ("كلمة", 0), ("كلمة", 1), (" أ  ب\tج\u00a0د ", 3), (" أ  ب\tج\u00a0د ", 4), ("a b c d e f g", 6)],
+)
+def test_at_most_words_is_the_word_count_compared(text, limit):
+    assert at_most_words(text, limit) is (len(text.split()) <= limit)
+
+
+def test_dates_in_other_digit_forms():
+    assert parse_date_line("١٦/٩/٢٠٢٥") == "2025-09-16"
+    assert parse_date_line("۱۶ سبتمبر ۲۰۲۵") == "2025-09-16"
+    assert parse_date_line("نشر في: ٢٠٢٥-٠٩-١٦ ١٠:٣٠") == "2025-09-16"
+    assert parse_date_line("١٦ سبتمبر ١٨٢٥") is None  # years before 1900 are no publication dates
+    assert earliest_date([Caption("صورة من ٣ مايو ٢٠٢٤ ثم ماي 2023", None, 4)]) == ("2024-05-03", "caption:4")
+    assert earliest_date([Caption("في 1 ماي 2023", None, 4)]) == ("2023-05-01", "caption:4")
+
+
+def test_header_shortcut_knows_every_character_a_header_can_begin_with():
+    """Lines are asked `P.HEADER` only when they begin with one of `_HEADER_START`."""
+    first_letters = re.compile(f"[{''.join(k[0] for k in HEADER_KEYS)}]", re.IGNORECASE)
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch.isspace() or first_letters.match(ch):
+            assert ch in parse._HEADER_START, hex(code)
+    (a,) = articles("Section: أفريقيا\nعنوان الخبر\n\nنص الخبر كاملا هنا.\n")
+    assert a.section == "أفريقيا"

@@ -111,3 +111,29 @@ def test_unreadable_file_is_reported(tmp_path: Path):
     result = process_seed(missing, "seeds/gone.txt")
     assert result.articles == ()
     assert codes(result.problems) == [("S010", 1)]
+
+
+def test_each_line_reports_its_first_markup_with_line_and_column():
+    # Searched only where a telltale character is: a line-start shape needs its line break,
+    # and the first line has none.
+    text = "# عنوان\nنص عادي\nنص `رمز` ثم <b>غامق</b>\n\n   - بند\nنص ]( بلا قوس\n---\nنص - شرطة في الوسط\n"
+    _, problems = decode_seed(text.encode(), "seeds/markup.txt")
+    assert [(p.code, p.line, p.col) for p in problems] == [
+        ("S008", 1, 1),
+        ("S008", 3, 4),
+        ("S008", 5, 1),
+        ("S008", 7, 1),
+    ]
+    assert "'`'" in problems[1].message  # the first markup on the line, not the tag after it
+
+
+def test_repairs_and_warnings_on_one_line_come_in_line_order():
+    text = "نص\u202e <i>مائل</i>\x00\nنص سليم\nفقرة\u200b\n"
+    source, problems = decode_seed(text.encode(), "seeds/mixed.txt")
+    assert source is not None and source.text == "نص <i>مائل</i>\nنص سليم\nفقرة\n"
+    assert [(p.code, p.line, p.col) for p in problems] == [
+        ("S006", 1, 3),
+        ("S007", 1, 15),
+        ("S008", 1, 4),
+        ("S006", 3, 5),
+    ]
