@@ -910,13 +910,13 @@ def merge_spans(*span_lists: Sequence[Sequence[Span]]) -> list[list[Span]]:
     for i in range(size):
         spans = [span for lst in span_lists if i < len(lst) for span in lst[i]]
         marks = [s for s in spans if s.open_tag.startswith("<mark")]
-        merged.append(
-            [
+        if marks:  # most paragraphs have no note: nothing to drop
+            spans = [
                 s
                 for s in spans
                 if not (s.open_tag.startswith("<a") and any(s.start <= m.start and m.end <= s.end for m in marks))
             ]
-        )
+        merged.append(spans)
     return merged
 
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_str
 
 from .model import Article
 
@@ -78,12 +80,19 @@ def entity_records(
     mentions: dict[str, int] = {}
     for article in articles:
         for entity in article.entities:
-            names.setdefault(entity.entity_id, (entity.name, entity.type))
-            found.setdefault(entity.entity_id, []).append(article)
-            mentions[entity.entity_id] = mentions.get(entity.entity_id, 0) + len(entity.mentions)
+            entity_id = entity.entity_id
+            listed = found.get(entity_id)
+            if listed is None:
+                names[entity_id] = (entity.name, entity.type)
+                found[entity_id] = [article]
+                mentions[entity_id] = len(entity.mentions)
+            else:
+                listed.append(article)
+                mentions[entity_id] += len(entity.mentions)
+    extra = extra or {}
     records = []
     for entity_id in sorted(names):
-        dates = sorted(a.date for a in found[entity_id] if a.date)
+        dates = [a.date for a in found[entity_id] if a.date]
         name, kind = names[entity_id]
         records.append(
             EntityRecord(
@@ -93,9 +102,9 @@ def entity_records(
                 url=url_of(kind, entity_id),
                 articles=tuple(a.id for a in found[entity_id]),
                 mentions=mentions[entity_id],
-                first_date=dates[0] if dates else None,
-                last_date=dates[-1] if dates else None,
-                extra=dict((extra or {}).get(entity_id, {})),
+                first_date=min(dates) if dates else None,
+                last_date=max(dates) if dates else None,
+                extra=dict(extra.get(entity_id, {})),
             )
         )
     return records
@@ -122,7 +131,78 @@ def entities_json(records: Sequence[EntityRecord], site_url: str) -> str:
             for r in records
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    return indented_json(payload) + "\n"
+
+
+def indented_json(value: object) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=1)`, made several times faster.
+
+    With an indent, the json module encodes in Python one token at a time;
+    here lists of strings (an entity's article ids, most of the file) are
+    encoded by one C call each. Values it does not know go to json.dumps.
+    """
+    out: list[str] = []
+    try:
+        _indent_into(out, value, "\n")
+    except _Unknown:
+        return json.dumps(value, ensure_ascii=False, indent=1)
+    return "".join(out)
+
+
+class _Unknown(Exception):
+    """A value `indented_json` leaves to the json module."""
+
+
+def _indent_into(out: list[str], value: object, newline: str) -> None:
+    if isinstance(value, str):
+        out.append(_json_str(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_float_str(value))
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + " "
+        try:  # the common case: all strings, one C call each
+            out.append("[" + inner + ("," + inner).join(map(_json_str, value)) + newline + "]")
+            return
+        except TypeError:
+            pass
+        out.append("[")
+        for i, item in enumerate(value):
+            out.append("," + inner if i else inner)
+            _indent_into(out, item, inner)
+        out.append(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + " "
+        out.append("{")
+        for i, (key, item) in enumerate(value.items()):
+            if not isinstance(key, str):
+                raise _Unknown
+            out.append(("," + inner if i else inner) + _json_str(key) + ": ")
+            _indent_into(out, item, inner)
+        out.append(newline + "}")
+    else:
+        raise _Unknown
+
+
+def _float_str(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

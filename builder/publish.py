@@ -84,7 +84,7 @@ def reader_context(article: Article, near: browse.Neighbours) -> dict[str, objec
         "next": near.newer,
         "head": {
             "og_type": "article",
-            "jsonld": seo.jsonld_text(seo.article_jsonld(article, seo.site_url(), browse.entity_url)),
+            "jsonld": seo.article_jsonld_text(article, seo.site_url(), browse.entity_url),
         },
     }
 

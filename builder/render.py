@@ -10,13 +10,15 @@ escapes Markdown's punctuation. So seed text can only ever render as text.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
+from json.encoder import encode_basestring as _json_str  # json.dumps(str, ensure_ascii=False), without a new encoder
+from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel.dates import get_month_names
@@ -24,7 +26,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, sel
 from markupsafe import Markup, escape
 
 from .annotations import CORRECTABLE, KINDS, VERDICTS
-from .model import Article, Span
+from .model import Article, Span, Teaser
+from .registry import entity_url
+
+if TYPE_CHECKING:
+    from .browse import Crumb, Pager
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Exactly Python-Markdown's backslash-escapable characters: escaping any other shows the backslash.
@@ -57,6 +63,9 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["provenance"] = provenance
     env.filters["articles_count"] = articles_count
     env.globals["rel"] = rel
+    env.globals["breadcrumbs_html"] = breadcrumbs_html
+    env.globals["article_list_html"] = article_list_html
+    env.globals["pager_html"] = pager_html
     env.globals["annotation_labels"] = annotation_labels()
     return env
 
@@ -83,7 +92,7 @@ def _md_escape_one(m: re.Match[str]) -> str:
 
 def yaml_str(text: str) -> Markup:
     """A YAML scalar for front matter: JSON strings are valid YAML and cannot break out of the line."""
-    return Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
+    return Markup(_json_str(" ".join(str(text).split())))
 
 
 @lru_cache(maxsize=1)
@@ -130,14 +139,41 @@ def provenance(source: str | None) -> str:
     return f"{label}، السطر {line}" if line else label
 
 
-@lru_cache(maxsize=1 << 16)  # pure, and asked for the same pairs on every page (posixpath.relpath is slow)
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two site URLs (directory style), valid on any host or sub-path."""
+    up, first, folders = _page_shape(from_url)
+    if up is not None:
+        if not to_url:
+            return up or "./"
+        # A target with no empty, `.` or `..` segment (nor any segment starting with a dot) is
+        # already what a walk would normalise it to: the link is the way up from the deepest
+        # folder the page and the target share, then the rest of the target.
+        if not to_url.startswith(("/", ".")) and "//" not in to_url and "/." not in to_url:
+            if to_url.partition("/")[0] != first:  # most links: the top folder differs
+                return up + to_url
+            if to_url.endswith("/"):
+                depth = len(folders)
+                while not to_url.startswith(folders[depth - 1]):
+                    depth -= 1
+                return "../" * (len(folders) - depth) + to_url[len(folders[depth - 1]) :] or "./"
     from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
     target = _relpath(to_url, from_dir)
     if (to_url == "" or to_url.endswith("/")) and not target.endswith("/"):
         target += "/"
     return "./" if target == "./" or target == "." else target
+
+
+@lru_cache(maxsize=1 << 16)  # one per page, asked for every link on it
+def _page_shape(from_url: str) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """The way up from a page's folder to the site root ("../../"), its first segment, and the folder's
+    ancestors and itself ("articles/", "articles/a-1/"); None when it has `.` or `..` segments (see `_relpath`).
+    """
+    from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    start = [p for p in from_dir.split("/") if p]
+    if "." in start or ".." in start:
+        return None, None, ()
+    folders = tuple("".join(f"{p}/" for p in start[: k + 1]) for k in range(len(start)))
+    return "../" * len(start), start[0] if start else None, folders
 
 
 def _relpath(to_url: str, from_dir: str) -> str:
@@ -158,42 +194,215 @@ def _relpath(to_url: str, from_dir: str) -> str:
     return "/".join(parts) if parts else "."
 
 
+_SEP = "\x00"  # joins pieces for one escape call; a piece that holds it is escaped on its own
+
+
+def escape_all(pieces: Sequence[str]) -> list[str]:
+    """Each piece HTML-escaped, in one markupsafe call for the lot: a call per piece costs more than the escaping."""
+    joined = _SEP.join(pieces)
+    if joined.count(_SEP) != len(pieces) - 1:
+        return [str(escape(piece)) for piece in pieces]
+    return str.split(escape(joined), _SEP)
+
+
+@lru_cache(maxsize=1 << 16)  # names, titles, outlets and labels recur on many pages
+def escaped(text: str) -> str:
+    """`escape(text)` as a plain string, for the HTML fragments built here rather than in templates."""
+    return str(escape(text))
+
+
 def inline_html(text: str, spans: Sequence[Span]) -> Markup:
     """Escaped text with spans wrapped around their characters; overlapping spans never cross.
 
     Spans that nest are nested; of two that cross, the one with lower
     priority (then the later one) is left out rather than producing broken HTML.
     """
+    cuts = _cuts(text, spans)
+    pieces = _cut_pieces(text, cuts)
+    return Markup(_join_cuts(escape_all(pieces), 0, cuts))
+
+
+def _span_order(span: Span) -> tuple[int, int, int]:
+    return -span.priority, span.start, span.start - span.end
+
+
+def _cuts(text: str, spans: Sequence[Span]) -> list[tuple[int, str]]:
+    """Where markup goes in `text`, in order: (offset, the closing then opening tags at it)."""
+    if not spans:
+        return []
+    ordered = sorted(spans, key=_START)
+    cuts: list[tuple[int, str]] = []
+    end = 0
+    for span in ordered:  # the usual case: spans apart from one another, every one kept
+        if span.start < end or span.end <= span.start:
+            return _crossing_cuts(text, spans)
+        if cuts and cuts[-1][0] == span.start:
+            cuts[-1] = (span.start, cuts[-1][1] + span.open_tag)
+        else:
+            cuts.append((span.start, span.open_tag))
+        end = span.end
+        cuts.append((end, span.close_tag))
+    if ordered[0].start < 0 or end > len(text):
+        return _crossing_cuts(text, spans)
+    return cuts
+
+
+_START = attrgetter("start")
+
+
+def _crossing_cuts(text: str, spans: Sequence[Span]) -> list[tuple[int, str]]:
+    """`_cuts` when spans nest or cross: by priority, a span crossing one already kept is left out."""
     chosen: list[Span] = []
-    for span in sorted(spans, key=lambda s: (-s.priority, s.start, -(s.end - s.start))):
-        if not (0 <= span.start < span.end <= len(text)):
+    size = len(text)
+    for span in sorted(spans, key=_span_order):
+        start, end = span.start, span.end
+        if not (0 <= start < end <= size):
             continue
         if all(_nested_or_apart(span, other) for other in chosen):
             chosen.append(span)
-    if not chosen:
-        return Markup(escape(text))
     opens: dict[int, list[Span]] = {}
     closes: dict[int, list[Span]] = {}
     for span in chosen:
         opens.setdefault(span.start, []).append(span)
         closes.setdefault(span.end, []).append(span)
-    out: list[str] = []
-    last = 0
-    for i in sorted(set(opens) | set(closes)):
-        out.append(str(escape(text[last:i])))
-        last = i
-        for span in sorted(closes.get(i, []), key=lambda s: s.start, reverse=True):
-            out.append(span.close_tag)
-        for span in sorted(opens.get(i, []), key=lambda s: -(s.end - s.start)):
-            out.append(span.open_tag)
-    out.append(str(escape(text[last:])))
-    return Markup("".join(out))
+    cuts = []
+    for i in sorted(opens.keys() | closes.keys()):
+        tags = [s.close_tag for s in sorted(closes.get(i, ()), key=_START, reverse=True)]
+        tags += [s.open_tag for s in sorted(opens.get(i, ()), key=lambda s: s.start - s.end)]
+        cuts.append((i, "".join(tags)))
+    return cuts
 
 
 def _nested_or_apart(a: Span, b: Span) -> bool:
     apart = a.end <= b.start or b.end <= a.start
     nested = (a.start >= b.start and a.end <= b.end) or (b.start >= a.start and b.end <= a.end)
     return apart or nested
+
+
+def _cut_pieces(text: str, cuts: Sequence[tuple[int, str]]) -> list[str]:
+    """The text between the cuts: one piece more than there are cuts."""
+    pieces = []
+    last = 0
+    for i, _ in cuts:
+        pieces.append(text[last:i])
+        last = i
+    pieces.append(text[last:])
+    return pieces
+
+
+def _join_cuts(escaped_pieces: Sequence[str], first: int, cuts: Sequence[tuple[int, str]]) -> str:
+    """Escaped pieces from `first` on, with the tags of the cuts between them."""
+    if not cuts:
+        return escaped_pieces[first]
+    out = [escaped_pieces[first]]
+    for k, (_, tags) in enumerate(cuts, start=first + 1):
+        out.append(tags)
+        out.append(escaped_pieces[k])
+    return "".join(out)
+
+
+def body_html(article: Article, spans: Sequence[Sequence[Span]] = ()) -> Markup:
+    """The article's body as its page shows it: numbered paragraphs with their spans, headings, captions.
+
+    Built here rather than looped over in the template: the page's text pieces
+    are escaped in one call, then dropped into the slots left for them.
+    """
+    out: list[str] = []
+    raw: list[str] = []  # text to escape, in order
+    slots: list[int] = []  # where each escaped piece goes in `out`
+    number = 0
+    for block in article.body:
+        text = block.text
+        if block.kind == "heading":
+            out.append(f"## {md_inline(text)}\n\n")
+            continue
+        if block.kind == "caption":
+            out.append('<figure class="photo"><figcaption>')
+            slots.append(len(out))
+            out.append(text)
+            raw.append(text)
+            if block.credit:
+                out.append(' <span class="credit">(')
+                slots.append(len(out))
+                out.append(block.credit)
+                raw.append(block.credit)
+                out.append(")</span>")
+            out.append("</figcaption></figure>\n\n")
+            continue
+        out.append(f'<p id="p{number + 1}">')
+        last = 0
+        for i, tags in _cuts(text, spans[number]) if number < len(spans) else ():
+            slots.append(len(out))
+            out.append(text)
+            raw.append(text[last:i])
+            out.append(tags)
+            last = i
+        slots.append(len(out))
+        out.append(text)
+        raw.append(text[last:] if last else text)
+        out.append("</p>\n\n")
+        number += 1
+    for slot, piece in zip(slots, escape_all(raw), strict=True):
+        out[slot] = piece
+    return Markup("".join(out))
+
+
+def breadcrumbs_html(page_url: str, trail: Sequence[Crumb]) -> Markup:
+    """The trail from the home page to this one; the last crumb is the page itself, not a link."""
+    out = ['<nav class="breadcrumbs" aria-label="مسار التصفح">\n<ol>\n']
+    last = len(trail) - 1
+    for i, crumb in enumerate(trail):
+        if i == last:
+            out.append(f'<li><span aria-current="page">{escaped(crumb.label)}</span></li>\n')
+        else:
+            href = rel(page_url, crumb.url)
+            href = href if href.endswith("/") else href + "/"
+            out.append(f'<li><a href="{escaped(href)}">{escaped(crumb.label)}</a></li>\n')
+    out.append("</ol>\n</nav>")
+    return Markup("".join(out))
+
+
+def article_list_html(page_url: str, articles: Iterable[Article]) -> Markup:
+    """A list of articles as browse lists and the home page show them: title, then date and outlet."""
+    items = "".join([f'<li><a href="{escaped(rel(page_url, a.url))}">{_listed(a)}</li>\n' for a in articles])
+    return Markup(f'<ol class="article-list">\n{items}</ol>')
+
+
+def pager_html(page_url: str, pager: Pager) -> Markup:
+    """Links to every page of a long list (none for a list of one page): previous, each page, next."""
+    if pager.count <= 1:
+        return Markup("")
+    number, urls = pager.number, pager.urls
+    out = ['<nav class="pager" aria-label="صفحات القائمة">\n<ul>\n']
+    if number > 1:
+        out.append(f'<li><a rel="prev" href="{escaped(rel(page_url, urls[number - 2]))}">السابقة</a></li>')
+    for n, url in enumerate(urls, start=1):
+        if n == number:
+            out.append(f'<li><span aria-current="page">{n}</span></li>\n')
+        else:
+            out.append(f'<li><a href="{escaped(rel(page_url, url))}" aria-label="الصفحة {n}">{n}</a></li>\n')
+    if number < pager.count:
+        out.append(f'<li><a rel="next" href="{escaped(rel(page_url, urls[number]))}">التالية</a></li>')
+    out.append("</ul>\n</nav>\n")
+    return Markup("".join(out))
+
+
+def _listed(article: Article) -> str:
+    """One list item after its link's href: the same on every list that shows the article."""
+    note = '<span class="badge annotated">مشروح</span> ' if article.annotated else ""
+    meta = f"{_dated(article.date)}{_from(article.outlet)}"
+    return f'{escaped(article.title)}</a> {note}<span class="list-meta">{meta}</span>'
+
+
+@lru_cache(maxsize=1 << 14)
+def _dated(iso: str | None) -> str:
+    """A list item's date: the <time> element, or that the date is unknown."""
+    return f'<time datetime="{escaped(iso)}">{escaped(arabic_date(iso))}</time>' if iso else "تاريخ غير معروف"
+
+
+@lru_cache(maxsize=1 << 12)
+def _from(outlet: str | None) -> str:
+    return f" · {escaped(outlet)}" if outlet else ""
 
 
 def render_article(
@@ -203,27 +412,59 @@ def render_article(
     templates: Path = TEMPLATES,
     **context: object,
 ) -> str:
-    paragraphs = article.paragraphs
-    per_paragraph = list(spans) + [()] * (len(paragraphs) - len(spans))
-    html = [inline_html(text, per_paragraph[i]) for i, text in enumerate(paragraphs)]
     page_url = article.url
-    # Lookups and grouping done here, once, rather than by filters in the template on every page.
-    groups = []
-    for etype, label in ENTITY_GROUPS:
-        group = [(e, rel(page_url, f"entities/{e.type}/{e.entity_id}/")) for e in article.entities if e.type == etype]
-        if group:
-            groups.append((etype, label, group))
+    # Lists are made here, once, as HTML; the template lays out the page around them.
+    by_type: dict[str, list[str]] = {}
+    for e in article.entities:
+        href = rel(page_url, entity_url(e.type, e.entity_id))
+        by_type.setdefault(e.type, []).append(_entity_item(href, e.type, e.name))
+    groups = [(t, label, Markup("\n".join(by_type[t]))) for t, label in ENTITY_GROUPS if t in by_type]
+    related = [
+        f'<li><a href="{escaped(rel(page_url, r.url))}">{escaped(r.title)}</a>{_related_date(r.date)}</li>'
+        for r in (by_id[rid] for rid in article.related if rid in by_id)
+    ]
     return template("article.md.j2", templates).render(
         a=article,
-        by_id=by_id,
         page_url=page_url,
-        paragraphs=paragraphs,
-        paragraphs_html=html,
+        paragraphs=article.paragraphs,
+        body_html=body_html(article, spans),
         entity_groups=groups,
-        related=[by_id[rid] for rid in article.related if rid in by_id],
-        teasers=[(t, by_id.get(t.target_id) if t.target_id else None) for t in article.teasers],
+        related_html=Markup("\n".join(related)),
+        teasers_html=Markup("\n".join(_teaser_html(page_url, t, by_id) for t in article.teasers)),
         **context,
     )
+
+
+@lru_cache(maxsize=1 << 15)  # pages at one depth link an entity with the same href
+def _entity_item(href: str, entity_type: str, name: str) -> str:
+    return f'<li><a class="entity entity-{escaped(entity_type)}" href="{escaped(href)}">{escaped(name)}</a></li>'
+
+
+@lru_cache(maxsize=1 << 14)
+def _related_date(iso: str | None) -> str:
+    """A related article's date after its title, when it has one."""
+    return f' <span class="list-meta">{_dated(iso)}</span>' if iso else ""
+
+
+def _teaser_html(page_url: str, teaser: Teaser, by_id: dict[str, Article]) -> str:
+    """One teaser the outlet printed under the article; its title links to the archive's copy when there is one."""
+    target = by_id.get(teaser.target_id) if teaser.target_id else None
+    out = ["<li>\n"]
+    if teaser.section:
+        out.append(f'<span class="badge section">{escaped(teaser.section)}</span> ')
+    if target:
+        out.append(f'<a class="teaser-title" href="{escaped(rel(page_url, target.url))}">{escape(teaser.title)}</a>')
+    else:
+        out.append(f'<span class="teaser-title">{escape(teaser.title)}</span>')
+    if teaser.summary:
+        out.append(f'<p class="teaser-summary">{escape(teaser.summary)}</p>')
+    if teaser.caption:
+        credit = f' <span class="credit">({escape(teaser.caption.credit)})</span>' if teaser.caption.credit else ""
+        out.append(f'<p class="teaser-caption">{escape(teaser.caption.text)}{credit}</p>')
+    if teaser.byline:
+        out.append(f'<p class="teaser-byline">{escaped(teaser.byline)}</p>')
+    out.append("</li>")
+    return "".join(out)
 
 
 ENTITY_GROUPS = (("person", "الأشخاص"), ("organisation", "المنظمات"), ("place", "الأماكن"))

@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
-from .model import Article
+from .model import Article, ArticleEntity
 
 MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 PUBLISHER = "أرشيف الساحل"
@@ -67,6 +68,32 @@ def article_jsonld(article: Article, base: str, entity_url) -> dict[str, object]
     names none, the one the text names most; `mentions` the others; each
     with the URL of its page in the archive.
     """
+    data = _article_facts(article, base)
+    about, mentions = _about_and_mentions(article)
+    if about:
+        data["about"] = [_entity_node(base, e.type, e.entity_id, e.name, entity_url) for e in about]
+    if mentions:
+        data["mentions"] = [_entity_node(base, e.type, e.entity_id, e.name, entity_url) for e in mentions]
+    return data
+
+
+def article_jsonld_text(article: Article, base: str, entity_url) -> str:
+    """`jsonld_text(article_jsonld(...))`, with each entity's node encoded once for the whole archive.
+
+    Escaping is character by character, so the pieces escaped apart join to the same text.
+    """
+    text = jsonld_text(_article_facts(article, base))
+    about, mentions = _about_and_mentions(article)
+    parts = [text[:-1]]  # the facts object without its closing brace
+    for key, entities in (("about", about), ("mentions", mentions)):
+        if entities:
+            nodes = ",".join([_entity_node_text(base, e.type, e.entity_id, e.name, entity_url) for e in entities])
+            parts.append(f',"{key}":[{nodes}]')
+    parts.append("}")
+    return "".join(parts)
+
+
+def _article_facts(article: Article, base: str) -> dict[str, object]:
     url = base + article.url
     data: dict[str, object] = {
         "@context": "https://schema.org",
@@ -85,19 +112,29 @@ def article_jsonld(article: Article, base: str, entity_url) -> dict[str, object]
         data["datePublished"] = article.date
     if article.outlet:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.outlet}
-    about, mentions = [], []
-    most = max(article.entities, key=lambda e: len(e.mentions), default=None)
-    in_title = any(m.paragraph == -1 for e in article.entities for m in e.mentions)
-    for entity in article.entities:
-        node = {
-            "@type": SCHEMA_TYPES.get(entity.type, "Thing"),
-            "name": entity.name,
-            "url": base + entity_url(entity.type, entity.entity_id),
-        }
-        is_about = any(m.paragraph == -1 for m in entity.mentions) if in_title else entity is most
-        (about if is_about else mentions).append(node)
-    if about:
-        data["about"] = about
-    if mentions:
-        data["mentions"] = mentions
     return data
+
+
+_PARAGRAPH = attrgetter("paragraph")
+
+
+def _about_and_mentions(article: Article) -> tuple[list[ArticleEntity], list[ArticleEntity]]:
+    about, mentions = [], []
+    entities = article.entities
+    titled = [-1 in map(_PARAGRAPH, e.mentions) for e in entities]
+    if not any(titled):  # no entity in the title: the one the text names most
+        most = max(entities, key=lambda e: len(e.mentions), default=None)
+        titled = [e is most for e in entities]
+    for entity, is_about in zip(entities, titled, strict=True):
+        (about if is_about else mentions).append(entity)
+    return about, mentions
+
+
+def _entity_node(base: str, entity_type: str, entity_id: str, name: str, entity_url) -> dict[str, str]:
+    url = base + entity_url(entity_type, entity_id)
+    return {"@type": SCHEMA_TYPES.get(entity_type, "Thing"), "name": name, "url": url}
+
+
+@lru_cache(maxsize=1 << 15)  # one per entity: most are named on many pages
+def _entity_node_text(base: str, entity_type: str, entity_id: str, name: str, entity_url) -> str:
+    return jsonld_text(_entity_node(base, entity_type, entity_id, name, entity_url))
