@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from . import patterns as P
 from .dates import DATE_LINE_SCAN, earliest_date, parse_date_line, parse_iso_date
@@ -241,6 +242,7 @@ def _header_date(
     return parsed, f"header:{no}"
 
 
+@lru_cache(maxsize=4096)  # one outlet signs its teasers from a few cities: bylines repeat
 def parse_byline(text: str) -> tuple[str | None, str | None, str | None]:
     """(outlet, dateline city, author) from «الشرق الأوسط» (واشنطن), سعيد عبد الرازق (أنقرة) …"""
     m = P.BYLINE_OUTLET_CITY.match(text)

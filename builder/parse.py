@@ -23,8 +23,6 @@ can prove that every line of the seed is accounted for.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -254,7 +252,7 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             draft = _Draft()
 
     next_byline = -1  # the first byline at or after the line last asked about: see `_next_byline`
-    repeated, debris_at = _page_header_clues(content)
+    texts = [ln.text for ln in content]
     i = 0
     while i < len(content):
         line = content[i]
@@ -268,15 +266,22 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             if rest:
                 content[i] = Line(line.no, rest)  # « date 2025-09-16 first paragraph…»
                 next_byline = -1  # the line changed: look again
-                repeated, debris_at = _page_header_clues(content)
+                texts[i] = rest
                 continue
             i += 1
             continue
         # Content lines are stripped, so `is_debris` is a set lookup here; a title-like line
         # is neither debris nor a marker nor a byline, so those are not asked again.
         title_like = is_title_like(line.text)
-        if title_like and (line.text in repeated or _debris_within(debris_at, i)):
-            block = _page_header(content, i, strict=draft.in_related)
+        if title_like:
+            # A page header has its title again, or page debris, among the lines `_page_header` looks
+            # at: a title-like line with neither after it (a heading, a teaser's title) is none.
+            window = texts[i + 1 : i + 1 + P.REPEAT_WINDOW]
+            block = (
+                _page_header(content, i, strict=draft.in_related)
+                if line.text in window or not _DEBRIS.isdisjoint(window)
+                else None
+            )
             if block is not None:
                 if draft.has_content():
                     finish()
@@ -323,23 +328,6 @@ def _header(text: str, m: re.Match[str]) -> tuple[str, str, str] | None:
     if text != text.lstrip() or ":" in text[: len(key) + 3]:
         return key, value, ""  # other keys only in an explicit header shape: « key value» or «key: value»
     return None
-
-
-def _page_header_clues(content: list[Line]) -> tuple[set[str], list[int]]:
-    """Lines that occur more than once, and where debris is: a page header needs one or the other.
-
-    `_page_header` finds a header by its title repeated within `P.REPEAT_WINDOW`
-    lines, or by captions with page debris there; a title-like line with neither
-    near it (a heading, a teaser's title) is no header, and is not looked at.
-    """
-    counts = Counter(ln.text for ln in content)
-    return {text for text, n in counts.items() if n > 1}, [k for k, ln in enumerate(content) if ln.text in _DEBRIS]
-
-
-def _debris_within(debris_at: list[int], i: int) -> bool:
-    """Whether debris lies in the lines `_page_header` looks at after content[i]."""
-    k = bisect_right(debris_at, i)
-    return k < len(debris_at) and debris_at[k] <= i + P.REPEAT_WINDOW
 
 
 def _page_header(
