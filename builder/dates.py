@@ -56,7 +56,9 @@ _DATE_LINE_NUMERIC = re.compile(
     rf"^{P.DATE_LINE_PREFIX}{P.DATE_LINE_WEEKDAY}(?:(?P<d>\d{{1,2}})[/.\-](?P<m>\d{{1,2}})[/.\-](?P<y>{_CENTURY}\d\d)"
     rf"|(?P<y2>{_CENTURY}\d\d)[/.\-](?P<m2>\d{{1,2}})[/.\-](?P<d2>\d{{1,2}})){P.DATE_LINE_TIME}$"
 )
-_ANY_YEAR = re.compile(rf"{_CENTURY}\d\d")  # what every caption date needs
+# What every caption date needs, loosely: a year's first digit then three digits. A pattern that
+# starts with one set of characters is scanned for fast; `_CENTURY` would be tried at every position.
+_ANY_YEAR = re.compile(r"[12١٢۱۲]\d\d\d")
 DATE_LINE_SCAN = 3  # a date line sits at the top of the article, before the lead
 _MONTHS_NORM = {normalize(k): v for k, v in P.MONTHS.items()}
 _ARABIC_DIGITS = str.maketrans(DIGITS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from . import patterns as P
 from .dates import DATE_LINE_SCAN, earliest_date, parse_date_line, parse_iso_date
@@ -19,9 +20,12 @@ from .parse import Line, RawArticle, at_most_words, is_byline, is_caption, is_cr
 from .problems import Problem, warning
 
 # A section label and its space at the start of a teaser's caption, longest label first.
-# A quotation shape alone: `re` finds one opening mark much faster than any of three, and a
-# paragraph without the other marks can only hold this shape.
-_QUOTE_ALONE = {mark: re.compile(shape) for mark, shape in P.QUOTE_SHAPES.items()}
+# `P.QUOTE` with only the shapes whose opening marks a paragraph has (bit 1 «, 2 ", 4 “): the
+# others cannot match there, and `re` finds one opening mark much faster than any of three.
+_QUOTE_OF_KINDS = {
+    kinds: re.compile("|".join(P.QUOTE_SHAPES[mark] for bit, mark in ((1, "«"), (2, '"'), (4, "“")) if kinds & bit))
+    for kinds in range(1, 8)
+}
 _SECTION = re.compile("(" + "|".join(re.escape(s) for s in sorted(P.SECTIONS, key=len, reverse=True)) + ") ")
 
 
@@ -152,31 +156,34 @@ def _body(
     seen_captions = {ln.text for ln in lead}
     byline: Line | None = None
     date_line: tuple[str, Line] | None = None
+    has_paragraph = False
+    last = len(lines) - 1
     for idx, ln in enumerate(lines):
-        if is_debris(ln.text):
+        text = ln.text
+        if is_debris(text):
             continue
-        if idx == 0 and is_byline(ln.text):
+        if idx == 0 and is_byline(text):
             byline = ln
             continue
-        if idx < DATE_LINE_SCAN and date_line is None and not blocks_have_paragraph(blocks):
-            iso = parse_date_line(ln.text)
+        if idx < DATE_LINE_SCAN and date_line is None and not has_paragraph:
+            iso = parse_date_line(text)
             if iso:
                 date_line = (iso, ln)
                 continue
         if blocks and blocks[-1].line != ln.no and _same_text(blocks[-1], ln):
             continue  # the same line twice in a row: scraper duplication
-        if is_caption(ln.text):
-            if ln.text in seen_captions:
+        if is_caption(text):
+            if text in seen_captions:
                 continue
-            seen_captions.add(ln.text)
+            seen_captions.add(text)
             cap = _caption(ln)
             blocks.append(Block("caption", cap.text, ln.no, cap.credit))
             continue
-        nxt = lines[idx + 1] if idx + 1 < len(lines) else None
-        if nxt is not None and _is_heading(ln.text):
-            blocks.append(Block("heading", ln.text, ln.no))
+        if idx < last and _is_heading(text):  # a heading has a line after it
+            blocks.append(Block("heading", text, ln.no))
             continue
-        blocks.append(Block("paragraph", ln.text, ln.no))
+        blocks.append(Block("paragraph", text, ln.no))
+        has_paragraph = True
     return tuple(blocks), byline, date_line
 
 
@@ -196,10 +203,6 @@ def lead_dateline(lead: str) -> tuple[str, str] | None:
     if not m or not is_credit(m.group("agency")):
         return None
     return m.group("city").strip(), m.group("agency").strip()
-
-
-def blocks_have_paragraph(blocks: list[Block]) -> bool:
-    return any(b.kind == "paragraph" for b in blocks)
 
 
 def _same_text(block: Block, line: Line) -> bool:
@@ -239,6 +242,7 @@ def _header_date(
     return parsed, f"header:{no}"
 
 
+@lru_cache(maxsize=4096)  # one outlet signs its teasers from a few cities: bylines repeat
 def parse_byline(text: str) -> tuple[str | None, str | None, str | None]:
     """(outlet, dateline city, author) from «الشرق الأوسط» (واشنطن), سعيد عبد الرازق (أنقرة) …"""
     m = P.BYLINE_OUTLET_CITY.match(text)
@@ -276,6 +280,7 @@ def _teaser(group: list[Line], byline: Line | None) -> Teaser | None:
     section: str | None = None
     caption: Caption | None = None
     texts: list[Line] = []
+    seen: set[str] = set()
     for ln in group:
         text = ln.text
         if is_caption(text):
@@ -286,8 +291,9 @@ def _teaser(group: list[Line], byline: Line | None) -> Teaser | None:
                 cap = split_caption(text)
                 caption = Caption(cap[0], cap[1], ln.no) if cap else Caption(text, None, ln.no)
             continue
-        if any(t.text == text for t in texts):
+        if text in seen:
             continue  # the teaser's title printed again after its photo
+        seen.add(text)
         texts.append(ln)
     if not texts:
         return None
@@ -308,10 +314,10 @@ def _teaser(group: list[Line], byline: Line | None) -> Teaser | None:
 def extract_quotes(paragraphs: tuple[str, ...]) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
     for idx, text in enumerate(paragraphs):
-        marks = [mark for mark in P.QUOTE_SHAPES if mark in text]
-        if not marks:
+        kinds = ("«" in text) + 2 * ('"' in text) + 4 * ("“" in text)
+        if not kinds:
             continue
-        for m in (_QUOTE_ALONE[marks[0]] if len(marks) == 1 else P.QUOTE).finditer(text):
+        for m in _QUOTE_OF_KINDS[kinds].finditer(text):
             inner = m[m.lastindex]  # the one shape that matched
             if not at_most_words(inner, P.QUOTE_MIN_WORDS - 1):
                 quotes.append(Quote(inner.strip(), idx, m.start() + 1))

@@ -252,6 +252,7 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             draft = _Draft()
 
     next_byline = -1  # the first byline at or after the line last asked about: see `_next_byline`
+    texts = [ln.text for ln in content]
     i = 0
     while i < len(content):
         line = content[i]
@@ -265,6 +266,7 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             if rest:
                 content[i] = Line(line.no, rest)  # « date 2025-09-16 first paragraph…»
                 next_byline = -1  # the line changed: look again
+                texts[i] = rest
                 continue
             i += 1
             continue
@@ -272,7 +274,14 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
         # is neither debris nor a marker nor a byline, so those are not asked again.
         title_like = is_title_like(line.text)
         if title_like:
-            block = _page_header(content, i, strict=draft.in_related)
+            # A page header has its title again, or page debris, among the lines `_page_header` looks
+            # at: a title-like line with neither after it (a heading, a teaser's title) is none.
+            window = texts[i + 1 : i + 1 + P.REPEAT_WINDOW]
+            block = (
+                _page_header(content, i, strict=draft.in_related)
+                if line.text in window or not _DEBRIS.isdisjoint(window)
+                else None
+            )
             if block is not None:
                 if draft.has_content():
                     finish()

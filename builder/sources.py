@@ -60,7 +60,7 @@ def decode_seed(raw: bytes, name: str) -> tuple[SourceText | None, list[Problem]
     """Bytes to cleaned text plus every repair made, each with its line."""
     problems: list[Problem] = []
     digest = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
+    if not raw or raw.isspace():  # `not raw.strip()` without copying the file
         return None, [error(name, 1, "S001", "the file is empty", "remove it or re-run the scraper")]
     if _looks_binary(raw):
         return None, [
@@ -187,11 +187,11 @@ def _clean_line(line: str, name: str, number: int, found: list[tuple[int, int, P
 
 def _looks_binary(raw: bytes) -> bool:
     head = raw[:8192]
-    if head.count(b"\x00") > len(head) // 100 + 1:
-        return True
     # Text in any of our encodings is mostly printable; binaries are not.
     weird = len(head) - len(head.translate(None, _WEIRD_BYTES))  # counted in C, not byte by byte
-    return weird > len(head) // 20
+    if not weird:
+        return False  # nearly every file: no NUL either, as NUL is one of them
+    return head.count(b"\x00") > len(head) // 100 + 1 or weird > len(head) // 20
 
 
 def _decode(raw: bytes) -> tuple[str, str, int]:
