@@ -117,17 +117,22 @@ def test_loads_only_what_the_query_needs(page, page_log, visit, site_server: str
     assert not search_problems(page_log), search_problems(page_log)
 
 
-def test_an_idle_page_loads_the_engine_but_no_index(page, page_log, visit) -> None:
-    """Ahead of the reader, only what every search needs first: Pagefind's
-    scripts, WebAssembly and each bundle's metadata; no index chunk, no page."""
+def test_an_idle_page_loads_the_engine_and_warms_it_up(page, page_log, visit) -> None:
+    """Ahead of the reader, only what every search needs first (Pagefind's
+    scripts, WebAssembly, each bundle's metadata) and one small warm-up
+    search: an index chunk or two per bundle and one stored page, no more."""
     visit("articles/a-528e9c4a65/")
-    for _ in range(50):  # the workers fetch each bundle's metadata last
-        if sum(".pf_meta" in r for r in page_log.requests) == 3:
+    for _ in range(50):  # the warm-up's stored page comes last
+        if any("/fragment/" in r for r in page_log.requests):
             break
         page.wait_for_timeout(200)
     page.wait_for_load_state("networkidle")
     ahead = [urlsplit(r).path for r in page_log.requests if PAGEFIND.search(r)]
-    assert {p.rsplit("/", 2)[-2] for p in ahead} == {"pagefind", "pagefind-sample", "pagefind-entities"}
     engine = re.compile(r"(pagefind(-worker)?\.js|pagefind-entry\.json|\.pf_meta|wasm\.\w+\.pagefind)$")
-    assert all(engine.search(p) for p in ahead), ahead  # no index chunk, filter or fragment
+    bundles = ("pagefind", "pagefind-sample", "pagefind-entities")
+    assert {p.split("/")[-2] for p in ahead if engine.search(p)} == set(bundles)
+    for bundle in bundles:
+        assert 1 <= sum(f"/{bundle}/index/" in p for p in ahead) <= 2, ahead
+    assert sum("/fragment/" in p for p in ahead) == 1, ahead
+    assert all(engine.search(p) or re.search(r"/(index|fragment)/", p) for p in ahead), ahead  # no filter chunk
     assert not search_problems(page_log), search_problems(page_log)

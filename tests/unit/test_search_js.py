@@ -13,12 +13,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from builder import normalize as N
 from builder.search_assets import query_cores, search_words, tables_js
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "docs" / "assets" / "javascripts" / "search-normalize.js"
+MATCH_JS = ROOT / "docs" / "assets" / "javascripts" / "search-match.js"
+QUERIES = ROOT / "tests" / "search_queries.yml"
 NODE = shutil.which("node")
 
 CASES = [
@@ -56,7 +59,7 @@ const texts = JSON.parse(readFileSync(0, "utf8"));
 const out = texts.map((t) => {
   const [norm, map] = N.normalizeWithMap(t);
   const ws = N.words(t);
-  return { norm, map, words: ws, stems: ws.map(N.cliticStems), cores: ws.map(N.core),
+  return { norm, fast: N.normalize(t), map, words: ws, stems: ws.map(N.cliticStems), cores: ws.map(N.core),
            search: N.searchWords(t), query: N.queryCores(t) };
 });
 process.stdout.write(JSON.stringify(out));
@@ -77,6 +80,7 @@ def test_js_normaliser_matches_python(tmp_path: Path) -> None:
     for text, js in zip(texts, results, strict=True):
         norm, index = N.normalize_with_map(text)
         assert js["norm"] == norm, text
+        assert js["fast"] == norm, text  # normalize(): the same, without the per-character loop
         if all(ord(c) < 0x10000 for c in text):  # JS indexes UTF-16 units, Python code points
             assert tuple(js["map"]) == index, text
         ws = N.words(text)
@@ -93,3 +97,51 @@ def test_tables_are_generated_from_normalize() -> None:
     assert body["folds"]["ة"] == "ه" and body["folds"]["ى"] == "ي"
     assert set(body["drop"]) == set(N.DIACRITICS | {N.TATWEEL} | N.SPOOFING_CONTROLS)
     assert tables_js() == text  # deterministic
+
+
+@pytest.mark.skipif(NODE is None, reason="node not installed")
+def test_the_quick_all_words_check_agrees_with_the_highlighter(tmp_path: Path) -> None:
+    """allMatch() checks only the words that can match; it must decide exactly as
+    matchRanges() (which normalises every character) on seed text, for the query
+    set's words and for every prefix and clitic form of the text's own words."""
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    (tmp_path / "search-tables.js").write_text(tables_js(), encoding="utf-8")
+    shutil.copy(JS, tmp_path / "search-normalize.js")
+    shutil.copy(MATCH_JS, tmp_path / "search-match.js")
+    queries = [q["q"] for q in yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["queries"]]
+    texts = CASES + _seed_lines()[:150]
+    (tmp_path / "run.js").write_text(
+        """
+import { allMatch, matchRanges } from "./search-match.js";
+import { queryCores, words } from "./search-normalize.js";
+import { readFileSync } from "node:fs";
+const { texts, queries } = JSON.parse(readFileSync(0, "utf8"));
+let checked = 0, held = 0;
+const wrong = [];
+for (const text of texts) {
+  const own = words(text).flatMap((w) => [w, w.slice(0, 3), w.slice(1), w.slice(0, -2), "و" + w, "لل" + w.slice(2)]);
+  const asks = [...queries.map(queryCores), ...own.map((w) => queryCores(w)), queryCores(text)];
+  for (const cores of asks) {
+    if (!cores.length) continue;
+    const fast = allMatch(text, cores);
+    const slow = matchRanges(text, cores).found.size === cores.length;
+    checked++;
+    if (fast) held++;
+    if (fast !== slow) wrong.push({ text, cores, fast, slow });
+  }
+}
+process.stdout.write(JSON.stringify({ checked, held, wrong: wrong.slice(0, 5) }));
+""",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [NODE, "run.js"],
+        cwd=tmp_path,
+        input=json.dumps({"texts": texts, "queries": queries}),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = json.loads(done.stdout)
+    assert out["wrong"] == [], out["wrong"]
+    assert out["checked"] > 10_000 and 0.2 < out["held"] / out["checked"] < 0.95  # both answers are common

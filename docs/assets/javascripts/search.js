@@ -13,7 +13,8 @@
 // whose title matches every word, then Pagefind's order (its scores already
 // weigh headings above body text). Results show the page's own spelling with
 // the matched words marked.
-import { cliticStems, normalizeWithMap, queryCores } from "./search-normalize.js";
+import { allMatch, matchRanges } from "./search-match.js";
+import { queryCores } from "./search-normalize.js";
 
 const SEPARATOR = "⁂";
 const SHOWN = 10;
@@ -54,6 +55,8 @@ const COUNT_ONLY = { filters: { bundle: "count-only" } };
 const RANK_BUDGET = 12e6;
 // Shorter words are left out of what Pagefind is asked (see search()).
 const MIN_WORD = 2;
+// What warmUp() searches: a digit, found in dates, whose index chunk is small.
+const WARM_UP = "0";
 
 let engines = null;
 function start(dir, extend) {
@@ -74,34 +77,6 @@ function engine() {
   return engines;
 }
 
-function stemMatches(stem, c) {
-  if (stem.startsWith(c)) return true; // a partial name or word: prefix
-  // Pagefind stems suffixes away (الأميركية ~ الأميركي): accept a near-whole prefix.
-  return stem.length >= 3 && c.startsWith(stem) && stem.length >= c.length - 2;
-}
-
-/** [start, end) ranges of `text` (original characters) whose words match a core. */
-export function matchRanges(text, cores) {
-  const [norm, map] = normalizeWithMap(text);
-  const ranges = [];
-  const found = new Set();
-  for (const m of norm.matchAll(/[\p{L}\p{N}_\u0600-\u06FF]+/gu)) {
-    const stems = cliticStems(m[0]);
-    const hit = cores.filter((c) => stems.some((s) => stemMatches(s, c)));
-    if (!hit.length) continue;
-    hit.forEach((c) => found.add(c));
-    const start = map[m.index];
-    const lastIndex = map[m.index + m[0].length - 1];
-    const end = lastIndex + (text.codePointAt(lastIndex) > 0xffff ? 2 : 1);
-    ranges.push([start, end]);
-  }
-  return { ranges, found };
-}
-
-function allMatch(text, cores) {
-  return cores.length > 0 && matchRanges(text, cores).found.size === cores.length;
-}
-
 /** Text with its matched words in <mark>, built as DOM nodes (never innerHTML). */
 function marked(text, ranges, tag) {
   const node = document.createElement(tag);
@@ -118,10 +93,22 @@ function marked(text, ranges, tag) {
   return node;
 }
 
+/** Where in `body` the first word matching a core starts (-1: none), reading it a window at a time. */
+function firstMatch(body, cores) {
+  for (let from = 0; from < body.length; ) {
+    let to = Math.min(body.length, from + EXCERPT_LENGTH * 2);
+    if (to < body.length && body.lastIndexOf(" ", to) > from) to = body.lastIndexOf(" ", to);
+    const { ranges } = matchRanges(body.slice(from, to), cores);
+    if (ranges.length) return from + ranges[0][0];
+    from = to;
+  }
+  return -1;
+}
+
 function excerpt(content, cores) {
   const body = content.split(SEPARATOR)[0].trim();
-  const { ranges } = matchRanges(body, cores);
-  let from = ranges.length ? Math.max(0, ranges[0][0] - EXCERPT_BEFORE) : 0;
+  const at = firstMatch(body, cores);
+  let from = at > 0 ? Math.max(0, at - EXCERPT_BEFORE) : 0;
   if (from > 0) from = body.indexOf(" ", from) + 1 || from;
   let to = Math.min(body.length, from + EXCERPT_LENGTH);
   if (to < body.length) to = body.lastIndexOf(" ", to) > from ? body.lastIndexOf(" ", to) : to;
@@ -171,8 +158,8 @@ function render(entries, total, cores, how = "whole") {
       badge.textContent = "صفحة تعريف";
       article.querySelector("h1").append(" ", badge);
     }
-    const [text, ranges] = excerpt(e.data.content || "", cores);
-    article.append(marked(text, ranges, "p"));
+    e.excerpt ??= excerpt(e.data.content || "", cores);
+    article.append(marked(e.excerpt[0], e.excerpt[1], "p"));
     link.append(article);
     item.append(link);
     list.append(item);
@@ -193,10 +180,13 @@ function loadData(picked, ready) {
 function keep(e, cores) {
   // Pagefind ignores a word no page has and its stemmer is greedy
   // (الأولمبياد → اول): keep only pages where every typed word is found.
-  // Entity pages come only when their name is what was typed.
-  return e.data.meta.kind === "entity"
-    ? allMatch(`${e.data.meta.title || ""} ${e.data.meta.names || ""}`, cores)
-    : allMatch(e.data.content || "", cores);
+  // Entity pages come only when their name is what was typed. Decided once
+  // per result: every draw asks again.
+  e.kept ??=
+    e.data.meta.kind === "entity"
+      ? allMatch(`${e.data.meta.title || ""} ${e.data.meta.names || ""}`, cores)
+      : allMatch(e.data.content || "", cores);
+  return e.kept;
 }
 
 let wanted = null; // the newest text not yet searched
@@ -293,6 +283,33 @@ async function search(text) {
   form.dataset.state = "done";
 }
 
+/**
+ * Load both workers and run one search nobody sees. A fresh worker's first
+ * search runs cold code (its decompressor, WebAssembly not yet optimised, the
+ * grapheme segmenter), and so does this page's first check, excerpt and
+ * count (regular expressions, the Arabic number format): without this, the
+ * reader's first search would pay for it.
+ */
+async function warmUp() {
+  const { quick, full } = engine();
+  const [quickPf, fullPf] = await Promise.all([quick, full]);
+  if (generation) return; // the reader searched already
+  const words = [WARM_UP];
+  const [, , found] = await Promise.all([
+    cost(fullPf, WARM_UP, words),
+    cost(quickPf, WARM_UP, words),
+    fullPf.search(WARM_UP),
+    quickPf.search(WARM_UP, { filters: ENTITY }),
+  ]);
+  const first = found && found.results[0];
+  if (!first) return;
+  // This page's side: the checks, excerpt, marks and count a result gets.
+  const e = { data: await first.data() };
+  keep(e, words);
+  marked(...excerpt(e.data.content || "", words), "p");
+  countText(e.data.content.length);
+}
+
 /** Search the newest text; a search in flight finishes first (Pagefind runs one at a time). */
 async function request(text) {
   wanted = text;
@@ -319,7 +336,7 @@ function open() {
 // first sign of an intent to search.
 const connection = navigator.connection || {};
 if (!connection.saveData && !/2g/.test(connection.effectiveType || "")) {
-  const idle = () => (window.requestIdleCallback || window.setTimeout)(() => engine(), { timeout: 2000 });
+  const idle = () => (window.requestIdleCallback || window.setTimeout)(() => warmUp(), { timeout: 2000 });
   if (document.readyState === "complete") idle();
   else window.addEventListener("load", idle, { once: true });
 }
