@@ -112,6 +112,7 @@ DONE = """(q) => { const f = document.querySelector('[data-archive-search-form]'
   return f.dataset.state === 'done' && f.dataset.query === q; }"""
 TIMES = """() => ({origin: performance.timeOrigin, last: __bench.last, first: __bench.first,
   article: __bench.article, now: performance.now(),
+  ranked: document.querySelector('[data-archive-search-form]').dataset.ranked,
   shown: document.querySelectorAll('[data-archive-search-results] li').length})"""
 
 
@@ -148,6 +149,7 @@ class Tab:
             "bytes": sum(b for _, b in mine),
             "files": len(mine),
             "shown": t["shown"],
+            "ranked": t["ranked"],  # where search.js ranked the articles: whole, rarest, sample, none
         }
 
     def close(self) -> None:
@@ -199,7 +201,7 @@ def measure(site: Path) -> list[dict]:
                 row["warm"] = warm.result(q, since)
                 rows.append(row)
                 print(
-                    f"  {kind:<18} {q:<20} "
+                    f"  {kind:<18} {q:<20} {row['warm']['ranked']:<7}"
                     + "  ".join(
                         f"{mode} {row[mode]['first_ms']:5} ms (article {row[mode]['article_ms']}) "
                         f"{row[mode]['bytes_before_first'] / 1e3:4.0f} kB"

@@ -21,6 +21,7 @@ from builder.search_assets import query_cores, search_words, tables_js
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "docs" / "assets" / "javascripts" / "search-normalize.js"
 MATCH_JS = ROOT / "docs" / "assets" / "javascripts" / "search-match.js"
+PLAN_JS = ROOT / "docs" / "assets" / "javascripts" / "search-plan.js"
 QUERIES = ROOT / "tests" / "search_queries.yml"
 NODE = shutil.which("node")
 
@@ -145,3 +146,38 @@ process.stdout.write(JSON.stringify({ checked, held, wrong: wrong.slice(0, 5) })
     out = json.loads(done.stdout)
     assert out["wrong"] == [], out["wrong"]
     assert out["checked"] > 10_000 and 0.2 < out["held"] / out["checked"] < 0.95  # both answers are common
+
+
+@pytest.mark.skipif(NODE is None, reason="node not installed")
+def test_a_costly_query_is_ranked_on_its_rarest_words(tmp_path: Path) -> None:
+    """Page counts measured at 20,005 articles (bench/search_bench.py)."""
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    shutil.copy(PLAN_JS, tmp_path / "search-plan.js")
+    cases = {
+        "us": [["ولايات", 1759], ["متحده", 4632]],  # 11.2 M pairs: the rarer word alone
+        "moussa": [["موسي", 6599], ["اغ", 6644], ["اشاراتومان", 621]],  # the two rarest fit
+        "common": [["قال", 14180], ["حكومه", 14065]],  # nothing fits: the sample
+        "unknown": [["زلزال", 0], ["كيسان", 615]],  # a word Pagefind does not know is left out
+    }
+    (tmp_path / "run.js").write_text(
+        """
+import { RANK_BUDGET, rarest } from "./search-plan.js";
+import { readFileSync } from "node:fs";
+const cases = JSON.parse(readFileSync(0, "utf8"));
+const out = Object.fromEntries(Object.entries(cases).map(([k, c]) => [k, rarest(c)]));
+out.budget = RANK_BUDGET;
+out.tight = rarest(cases.moussa, 621 * 621);
+process.stdout.write(JSON.stringify(out));
+""",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [NODE, "run.js"], cwd=tmp_path, input=json.dumps(cases), capture_output=True, text=True, check=True
+    )
+    out = json.loads(done.stdout)
+    assert out["budget"] < 1759 * (1759 + 4632)  # the whole query is over budget
+    assert out["us"] == ["ولايات"]
+    assert out["moussa"] == ["اشاراتومان", "موسي"]
+    assert out["common"] == []
+    assert out["unknown"] == ["كيسان"]
+    assert out["tight"] == ["اشاراتومان"]

@@ -18,10 +18,12 @@
 // the product of a query's matching pages and the pages holding its words,
 // so a query is first counted in the whole archive and in a fixed sample of
 // it (no ranking: cheap), then ranked in the whole archive if that is cheap
-// enough, else in the sample (and the reader is told). Entity pages, which
+// enough, or on its rarest words there, else in the sample (and the reader
+// is told). Entity pages, which
 // rank first anyway, are drawn as soon as they are in. The workers load and
 // run one hidden search while the page is idle (not under Save-Data).
 import { allMatch, matchRanges } from "./search-match.js";
+import { RANK_BUDGET, rarest } from "./search-plan.js";
 import { queryCores } from "./search-normalize.js";
 
 const SEPARATOR = "⁂";
@@ -56,11 +58,6 @@ const NAME_FIELDS = new Set(["title", "names"]);
 // A filter value no page has: Pagefind still counts a query's matches
 // (unfilteredResultCount) but ranks none of them, which is what costs.
 const COUNT_ONLY = { filters: { bundle: "count-only" } };
-// Pagefind's ranking scans every matching page's postings for each result:
-// its time grows with (pages holding every word) × (pages holding any word),
-// about 10 ns a pair (V8, 20,000 articles). Above this many pairs the whole archive is
-// too slow to rank while the reader types, and the sample is ranked instead.
-const RANK_BUDGET = 12e6;
 // Shorter words are left out of what Pagefind is asked (see search()).
 const MIN_WORD = 2;
 // What warmUp() searches: a digit, found in dates, whose index chunk is small.
@@ -203,10 +200,10 @@ let generation = 0; // the search whose results may be drawn
 const stale = () => wanted !== null; // a newer keystroke is waiting: drop this search
 
 /**
- * How many pages of one bundle hold `q`, and what ranking them there costs:
- * (pages holding every word) × (pages holding any word, summed per word).
- * Counted with COUNT_ONLY, so nothing is ranked; the quick worker's count
- * leaves out its entity pages.
+ * How many pages of one bundle hold `q` (and each word of it), and what
+ * ranking them there costs: (pages holding every word) × (pages holding any
+ * word, summed per word). Counted with COUNT_ONLY, so nothing is ranked; the
+ * quick worker's counts leave out its entity pages.
  */
 async function cost(pf, q, cores) {
   const words = cores.length > 1 ? cores : [];
@@ -214,7 +211,8 @@ async function cost(pf, q, cores) {
   const [matching, ...each] = found.map((r) =>
     r ? r.unfilteredResultCount - ((r.totalFilters.bundle || {}).entity || 0) : 0,
   );
-  return { matching, pairs: matching * (words.length ? each.reduce((a, b) => a + b, 0) : matching) };
+  const counts = words.length ? words.map((w, i) => [w, each[i]]) : [[q, matching]];
+  return { matching, counts, pairs: matching * counts.reduce((sum, [, n]) => sum + n, 0) };
 }
 
 async function search(text) {
@@ -228,6 +226,7 @@ async function search(text) {
     meta.textContent = HINT;
     delete form.dataset.state;
     delete form.dataset.query;
+    delete form.dataset.ranked;
     return;
   }
   form.dataset.state = "searching";
@@ -244,7 +243,7 @@ async function search(text) {
   const entities = [];
   const articles = [];
   let articleCount = null; // null until the articles' answer is in
-  let how = "whole"; // where the articles were ranked: "whole", "sample" or "none"
+  let how = "whole"; // where the articles were ranked: "whole", "rarest", "sample" or "none"
   const draw = () => {
     if (mine !== generation || stale()) return;
     const kept = [...entities, ...articles].filter((e) => e.data && keep(e, cores));
@@ -265,14 +264,24 @@ async function search(text) {
 
   const whole = await wholeCost;
   if (stale()) return;
+  // Where the articles are ranked: the whole archive on every word, or on
+  // its rarest words, or the sample; or, too common even for that, nowhere.
+  const few = whole.pairs > RANK_BUDGET && whole.counts.length > 1 ? rarest(whole.counts) : [];
   let answer = null;
+  let loaded = LOADED;
   if (whole.pairs <= RANK_BUDGET) answer = await (await full).search(q);
-  else if ((await sampleCost).pairs <= RANK_BUDGET) {
+  else if (few.length) {
+    how = "rarest";
+    answer = await (await full).search(few.join(" "));
+    // Fetch enough of the superset for about LOADED to hold every word.
+    const share = answer ? whole.matching / Math.max(1, answer.results.length) : 1;
+    loaded = Math.min(LOADED * 3, Math.ceil(LOADED / Math.max(share, 1 / 3)));
+  } else if ((await sampleCost).pairs <= RANK_BUDGET) {
     how = "sample";
     answer = await quickPf.search(q, { filters: { none: ENTITY } });
-  } else how = "none"; // too common even for the sample: the entity pages and the count only
+  } else how = "none"; // the entity pages and the count only
   if (stale()) return;
-  (answer ? answer.results.slice(0, LOADED) : []).forEach((r, i) => articles.push({ r, order: i }));
+  (answer ? answer.results.slice(0, loaded) : []).forEach((r, i) => articles.push({ r, order: i }));
   // Draw once the best article is in (a later one may still move up when its
   // title matches), then again when all are.
   await loadData(articles, () => {
@@ -283,10 +292,12 @@ async function search(text) {
   await entityPart;
   if (stale()) return;
   const kept = articles.filter((e) => keep(e, cores)).length;
+  if (how === "sample" || how === "none") articleCount = whole.matching;
+  else if (how === "rarest") articleCount = kept ? whole.matching : 0;
   // Every loaded article holds every word: trust Pagefind's count; otherwise only what was checked.
-  if (how !== "whole") articleCount = whole.matching;
   else articleCount = kept === articles.length ? Math.max(answer.results.length, kept) : kept;
   draw();
+  form.dataset.ranked = how; // and where its articles were ranked
   form.dataset.query = text; // lets tests (and styles) know which query is shown
   form.dataset.state = "done";
 }
