@@ -15,8 +15,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 site: $(STAMP)
 	$(BIN)/python -m builder build --seeds seeds --docs docs
 	ARCHIVE_BUILDER=off $(BIN)/mkdocs build --strict --site-dir site
-	$(BIN)/python -m pagefind --site site --glob "articles/**/*.html" --quiet
-	$(BIN)/python -m pagefind --site site --glob "entities/**/*.html" --output-subdir pagefind-entities --quiet
+	$(BIN)/python -m builder.search_hook site
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dirty

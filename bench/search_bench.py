@@ -6,10 +6,13 @@ real ones), bodies from bench/generate.py's corpus (the seeds' vocabulary and
 registry names plus invented ones), the five real seed articles among them,
 each page prepared by builder/search_hook.py exactly as the site build does.
 Pagefind indexes it; headless Chromium (Debian's) types queries into the real
-search box and reports, per query, the bytes of index fetched before the
-first result was rendered and the time from the last keystroke to it.
+search box and reports, per query, the search bytes fetched before the
+first result was rendered (counted from the page's navigation, so whatever
+the page loaded ahead of the reader counts too), the time from the last
+keystroke to the first result drawn, and to the first article drawn (an
+entity page may come first).
 
-    python -m bench.search_bench --site site --articles 20000
+    python -m bench.search_bench --site site --articles 20000 [--repeat 3]
 (`--site` must be a built site: `make site` first.)
 """
 
@@ -23,6 +26,7 @@ import json
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -30,24 +34,23 @@ import time
 from pathlib import Path
 
 from bench.generate import generate_seed
-from builder.search_hook import PLACEHOLDER, SEPARATOR, matching_terms, page_slice, pagefind_commands, slice_count
+from builder.search_hook import PLACEHOLDER, SEPARATOR, matching_terms, pagefind_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "search"
-# The page text sits between the indexed region's start and the hook's filter spans, which stay.
-BODY = re.compile(r'(<div class="archive-search-body" data-pagefind-body>)(.*?)(<span data-pagefind-filter)', re.S)
-SLICE = re.compile(r'<span data-pagefind-filter="slice:\d+"></span>')
+# The page text sits between the indexed region's start and the hook's meta spans, which stay.
+BODY = re.compile(r'(<div class="archive-search-body" data-pagefind-body>)(.*?)(<span data-pagefind-meta="kind:)', re.S)
+PAGEFIND_URL = re.compile(r"/pagefind(-[a-z]+)?/")
 TERMS = re.compile(r'<span data-pagefind-index-attrs="data-terms" data-terms="[^"]*"></span>')
 
 
 def synth_pages(site: Path, target: Path, n: int) -> int:
     """Copy the built site and add n synthetic article pages in the real page shell."""
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(site, target, ignore=shutil.ignore_patterns("pagefind"))
+    shutil.copytree(site, target, ignore=shutil.ignore_patterns("pagefind*"))
     shell = next((site / "articles").glob("*/index.html")).read_text(encoding="utf-8")
     rng = random.Random(20000)
-    slices = slice_count(n + len(list((site / "articles").glob("*/index.html"))))
-    assert SLICE.search(shell), "the site was built without the search hook's slice filter"
+    assert BODY.search(shell), "the site was built without the search hook"
     made = 0
     while made < n:
         _, articles = generate_seed(rng, min(6, n - made))
@@ -59,9 +62,7 @@ def synth_pages(site: Path, target: Path, n: int) -> int:
             terms = html.escape(" ".join([SEPARATOR, *matching_terms(text)]))
             page = BODY.sub(lambda m, inner=inner: m.group(1) + inner + m.group(3), shell, count=1)
             page = TERMS.sub(f'<span data-pagefind-index-attrs="data-terms" data-terms="{terms}"></span>', page)
-            url = f"articles/s-{made:06d}/"
-            page = SLICE.sub(f'<span data-pagefind-filter="slice:{page_slice(url, slices)}"></span>', page)
-            out = target / url / "index.html"
+            out = target / f"articles/s-{made:06d}" / "index.html"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(page, encoding="utf-8")
             made += 1
@@ -71,7 +72,7 @@ def synth_pages(site: Path, target: Path, n: int) -> int:
 
 def index_bytes(site: Path) -> tuple[int, int]:
     """Bytes and files of every Pagefind bundle of `site`."""
-    files = [p for p in site.glob("pagefind*/**/*") if p.is_file()]
+    files = [p for p in site.glob("pagefind*/**/*") if p.is_file()]  # every bundle
     return sum(p.stat().st_size for p in files), len(files)
 
 
@@ -85,34 +86,44 @@ TYPING_DELAY_MS = 150  # between keys: a quick typist
 TIMEOUT_MS = 180_000  # a search slower than this fails the bench
 PAUSE_MS = 1000  # between focusing the box and the first key
 
-# In every tab, before any page script: the time of the last input event and
-# of the first result item drawn after it (a MutationObserver on the list).
+# In every tab, before any page script: the time of the last input event, of
+# the first result item drawn after it and of the first article item (a
+# MutationObserver on the list).
 PROBE = """
-window.__bench = {last: 0, first: null};
+window.__bench = {last: 0, first: null, article: null};
 document.addEventListener('input', (e) => {
-  if (e.target.matches('[data-archive-search-input]')) { __bench.last = performance.now(); __bench.first = null; }
+  if (e.target.matches('[data-archive-search-input]')) {
+    __bench.last = performance.now(); __bench.first = null; __bench.article = null;
+  }
 }, true);
 document.addEventListener('DOMContentLoaded', () => {
   const list = document.querySelector('[data-archive-search-results]');
   new MutationObserver(() => {
-    if (__bench.first === null && __bench.last && list.querySelector('li')) __bench.first = performance.now();
+    if (!__bench.last) return;
+    if (__bench.first === null && list.querySelector('li')) __bench.first = performance.now();
+    if (__bench.article === null && list.querySelector('li[data-kind=article]')) __bench.article = performance.now();
   }).observe(list, {childList: true});
 });
 """
+SAVE_DATA = "Object.defineProperty(navigator, 'connection', {get: () => ({saveData: true})});"
 PASTE = """(q) => { const box = document.querySelector('[data-archive-search-input]');
   box.focus(); box.value = q; box.dispatchEvent(new Event('input', {bubbles: true})); }"""
 DONE = """(q) => { const f = document.querySelector('[data-archive-search-form]');
   return f.dataset.state === 'done' && f.dataset.query === q; }"""
-TIMES = """() => ({origin: performance.timeOrigin, last: __bench.last, first: __bench.first, now: performance.now(),
+TIMES = """() => ({origin: performance.timeOrigin, last: __bench.last, first: __bench.first,
+  article: __bench.article, now: performance.now(),
+  ranked: document.querySelector('[data-archive-search-form]').dataset.ranked,
   shown: document.querySelectorAll('[data-archive-search-results] li').length})"""
 
 
 class Tab:
     """A fresh browser context and tab that records every Pagefind download with its end time."""
 
-    def __init__(self, browser, base: str) -> None:
+    def __init__(self, browser, base: str, save_data: bool = False) -> None:
         self.context = browser.new_context(service_workers="block")
         self.context.add_init_script(PROBE)
+        if save_data:  # the reader's browser asks to save data: search.js loads nothing ahead
+            self.context.add_init_script(SAVE_DATA)
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
         self.fetched: list[tuple[float, int]] = []  # (epoch ms the response ended, body bytes)
@@ -120,7 +131,7 @@ class Tab:
         self.page.goto(f"{base}/articles/a-528e9c4a65/", wait_until="networkidle")
 
     def _finished(self, request) -> None:
-        if "/pagefind/" in request.url or "/pagefind-entities/" in request.url:  # both bundles
+        if PAGEFIND_URL.search(request.url):  # every bundle
             timing = request.timing
             self.fetched.append((timing["startTime"] + timing["responseEnd"], request.sizes()["responseBodySize"]))
 
@@ -132,20 +143,27 @@ class Tab:
         mine = self.fetched[since:]
         return {
             "first_ms": round(t["first"] - t["last"]),
+            "article_ms": round(t["article"] - t["last"]) if t["article"] is not None else None,
             "done_ms": round(t["now"] - t["last"]),  # an upper bound: polled
             "bytes_before_first": sum(b for end, b in mine if end <= first_epoch),
             "bytes": sum(b for _, b in mine),
             "files": len(mine),
             "shown": t["shown"],
+            "ranked": t["ranked"],  # where search.js ranked the articles: whole, rarest, sample, none
         }
 
     def close(self) -> None:
         self.context.close()
 
 
+MODES = ("cold", "fresh", "focused", "warm")
+
+
 def measure(site: Path) -> list[dict]:
-    """Each query three ways: cold (pasted into a fresh tab), focused (box focused,
-    a pause, typed key by key), warm (typed in a tab that already searched)."""
+    """Each query four ways: cold (pasted into a fresh tab once the page settled: the
+    tab may have loaded Pagefind ahead, on idle), fresh (the same with Save-Data:
+    nothing loaded before the query), focused (box focused, a pause, typed key by
+    key), warm (typed in a tab that already searched)."""
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
@@ -165,17 +183,16 @@ def measure(site: Path) -> list[dict]:
         for kind, queries in QUERIES.items():
             for q in queries:
                 row = {"kind": kind, "query": q}
-                tab = Tab(browser, base)  # cold: nothing loaded, the whole query at once
-                since = len(tab.fetched)
-                tab.page.evaluate(PASTE, q)
-                row["cold"] = tab.result(q, since)
-                tab.close()
+                for mode in ("cold", "fresh"):  # the whole query at once, as soon as the page settled
+                    tab = Tab(browser, base, save_data=mode == "fresh")
+                    tab.page.evaluate(PASTE, q)
+                    row[mode] = tab.result(q, 0)  # bytes since navigation
+                    tab.close()
                 tab = Tab(browser, base)  # focused: the box gets focus, the reader types
-                since = len(tab.fetched)
                 tab.page.locator("[data-archive-search-input]").click()
                 tab.page.wait_for_timeout(PAUSE_MS)
                 tab.page.keyboard.type(q, delay=TYPING_DELAY_MS)
-                row["focused"] = tab.result(q, since)
+                row["focused"] = tab.result(q, 0)
                 tab.close()
                 box = warm.page.locator("[data-archive-search-input]")  # warm: a later search
                 box.fill("")
@@ -184,10 +201,11 @@ def measure(site: Path) -> list[dict]:
                 row["warm"] = warm.result(q, since)
                 rows.append(row)
                 print(
-                    f"  {kind:<18} {q:<20} "
+                    f"  {kind:<18} {q:<20} {row['warm']['ranked']:<7}"
                     + "  ".join(
-                        f"{mode} {row[mode]['first_ms']:5} ms {row[mode]['bytes_before_first'] / 1e3:4.0f} kB"
-                        for mode in ("cold", "focused", "warm")
+                        f"{mode} {row[mode]['first_ms']:5} ms (article {row[mode]['article_ms']}) "
+                        f"{row[mode]['bytes_before_first'] / 1e3:4.0f} kB"
+                        for mode in MODES
                     ),
                     flush=True,
                 )
@@ -198,16 +216,20 @@ def measure(site: Path) -> list[dict]:
 
 
 def summary(rows: list[dict]) -> list[str]:
-    """Per query kind and mode: the range of times to the first result and of bytes before it."""
+    """Per query kind and mode: median and worst time to the first result, to the first article, and bytes."""
     lines = []
     for kind in QUERIES:
         mine = [r for r in rows if r["kind"] == kind]
-        cells = []
-        for mode in ("cold", "focused", "warm"):
+        for mode in MODES:
             ms = [r[mode]["first_ms"] for r in mine]
+            art = [r[mode]["article_ms"] for r in mine if r[mode]["article_ms"] is not None]
             kb = [r[mode]["bytes_before_first"] / 1e3 for r in mine]
-            cells.append(f"{mode} {min(ms)}–{max(ms)} ms, {min(kb):.0f}–{max(kb):.0f} kB")
-        lines.append(f"  {kind:<18} " + "; ".join(cells))
+            cells = [
+                f"first {statistics.median(ms):.0f} (worst {max(ms)}) ms",
+                f"first article {statistics.median(art):.0f} (worst {max(art)}) ms" if art else "no article",
+                f"{statistics.median(kb):.0f} (worst {max(kb):.0f}) kB",
+            ]
+            lines.append(f"  {kind:<18} {mode:<8} " + "; ".join(cells))
     return lines
 
 
@@ -221,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reindex", action="store_true", help="with --reuse: run Pagefind again (its bundles changed), keep the pages"
     )
+    parser.add_argument("--repeat", type=int, default=1, help="measure every query this many times")
     args = parser.parse_args(argv)
     target = OUT / "site"
     t_gen = t_index = 0.0
@@ -244,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(cmd, check=True, cwd=ROOT)
         t_index = time.perf_counter() - t
     size, files = index_bytes(target)
-    rows = measure(target)
+    rows = [row for _ in range(args.repeat) for row in measure(target)]
     report = {
         "articles": made + 5,
         "reused_index": args.reuse,
@@ -256,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     (OUT / "result.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"search: {made + 5} pages, pagefind {t_index:.1f} s, index {size / 1e6:.1f} MB in {files} files")
-    print("time from the last keystroke to the first result drawn, and Pagefind bytes fetched before it:")
+    print("ms from the last keystroke to the first result and first article drawn, and search bytes")
+    print(f"fetched before the first result (since navigation in cold and focused tabs); {args.repeat} run(s):")
     print("\n".join(summary(rows)))
     print("  (targets: < 300 ms, < 2000 kB)")
     return 0

@@ -14,14 +14,20 @@ Pagefind's stored content, so the search box shows only the real text.
 Only articles and entity pages are indexed (`data-pagefind-body`); the home
 page and listings would otherwise match every query.
 
-Pagefind's time for a query grows with the number of pages that contain all
-its words (about 70 µs a page in Chromium, plus a term lookup of ~125 ms for
-a word found on 14,000 of 20,000 pages: over a second for a very common word).
-So each article also gets a `slice` filter: a stable hash of its URL into
-`len(articles) // SLICE_PAGES` slices. The search box ranks a query that
-matches more pages than it can rank quickly over slice 0 only (a fixed
-sample of about SLICE_PAGES articles), and says so. `mkdocs serve` also runs
-Pagefind (both bundles: PAGEFIND_BUNDLES) after each build, so search works there as on the published site.
+Pagefind's time for a query grows with the product of the pages that hold all
+its words and the pages that hold any of them (its ranking loop scans every
+matching page's postings for each result): about a second in Chromium for a
+word found on 14,000 of 20,000 pages. So the articles are indexed twice: the
+whole archive (`pagefind/`) and a fixed sample of about SAMPLE_PAGES of them
+(`pagefind-sample/`, the articles of slice 0: a stable hash of the URL), and
+the entity pages once (`pagefind-entities/`). The search box counts a query's
+matches in the whole archive first (cheap: no ranking) and ranks the whole
+archive only when that costs little; otherwise it ranks the sample, and says
+so. Pages carry no Pagefind filters: Pagefind counts every loaded filter's
+values against the results with a linear scan per page, which alone cost
+more than the ranking. `mkdocs serve` also runs Pagefind (every bundle of
+`pagefind_commands`) after each build, so search works there as on the
+published site; `make site` runs `python -m builder.search_hook site`.
 """
 
 from __future__ import annotations
@@ -52,16 +58,17 @@ _ALIAS_ITEM = re.compile(r'<ul class="aliases">(.*?)</ul>', re.S)
 _ALIAS_NAME = re.compile(r"<li>([^<]+)")
 _ENTITY_HREF = re.compile(r'href="([^"#?]*entities/[^"#?]+/)"')
 
-# Articles per slice: the size of the sample a very common query is ranked over.
-SLICE_PAGES = 1000
-# Two Pagefind bundles (the Makefile's `site` runs the same two commands): the
-# articles in pagefind/, the entity pages in pagefind-entities/. A search pays
-# Pagefind's term lookup once per bundle it asks; looking a name up among a
-# few hundred entity pages costs next to nothing, where asking the one big
-# bundle twice (entities, then articles) paid the lookup over every page twice.
-PAGEFIND_BUNDLES = (("articles/**/*.html", None), ("entities/**/*.html", "pagefind-entities"))
+# Articles in the sample a very common query is ranked over (slice 0 of
+# len(articles) // SAMPLE_PAGES slices; the whole archive below 2 * SAMPLE_PAGES).
+SAMPLE_PAGES = 1000
+# The Pagefind bundles search.js asks, as (output subfolder, pages).
+FULL_BUNDLE = "pagefind"
+SAMPLE_BUNDLE = "pagefind-sample"
+ENTITY_BUNDLE = "pagefind-entities"
+# Article folder names are globbed literally into the sample's --glob.
+_GLOB_SAFE = re.compile(r"[A-Za-z0-9_.-]+")
 
-_state: dict[str, object] = {"command": "build", "names": {}, "pending": {}, "slices": 1}
+_state: dict[str, object] = {"command": "build", "names": {}, "pending": {}}
 
 
 def page_kind(url: str) -> str | None:
@@ -77,8 +84,8 @@ def page_kind(url: str) -> str | None:
 
 
 def slice_count(articles: int) -> int:
-    """How many slices `articles` pages are cut into (1 for a small archive: no sampling)."""
-    return max(1, articles // SLICE_PAGES)
+    """How many slices `articles` pages are cut into (1 for a small archive: the sample is all of it)."""
+    return max(1, articles // SAMPLE_PAGES)
 
 
 def page_slice(url: str, slices: int) -> int:
@@ -106,13 +113,32 @@ def matching_terms(text: str, extra: tuple[str, ...] = ()) -> list[str]:
     return list(seen)
 
 
+def sample_folders(site: str | Path) -> list[str]:
+    """The article folders of the sample bundle: slice 0 of the built site's articles, sorted."""
+    folders = sorted(p.parent.name for p in Path(site).glob("articles/*/index.html"))
+    slices = slice_count(len(folders))
+    return [f for f in folders if page_slice(f"articles/{f}/", slices) == 0]
+
+
 def pagefind_commands(site: str | Path) -> list[list[str]]:
-    """The Pagefind runs that index a built site: one per bundle of PAGEFIND_BUNDLES."""
-    commands = []
-    for glob, subdir in PAGEFIND_BUNDLES:
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", glob]
-        commands.append([*cmd, *(["--output-subdir", subdir] if subdir else []), "--quiet"])
-    return commands
+    """The Pagefind runs that index a built site: the whole archive, its sample, the entity pages."""
+    sample = sample_folders(site)
+    unsafe = [f for f in sample if not _GLOB_SAFE.fullmatch(f)]
+    if unsafe:
+        raise ValueError(f"article folders a glob would misread: {unsafe[:3]}")
+    runs = [("articles/**/*.html", FULL_BUNDLE), ("entities/**/*.html", ENTITY_BUNDLE)]
+    if sample:
+        runs.append(("articles/{" + ",".join(sample) + "}/index.html", SAMPLE_BUNDLE))
+    base = [sys.executable, "-m", "pagefind", "--site", str(site)]
+    return [[*base, "--glob", glob, "--output-subdir", subdir, "--quiet"] for glob, subdir in runs]
+
+
+def index_site(site: str | Path) -> None:
+    """Run every Pagefind command of `pagefind_commands` on a built site; raise on a failure."""
+    for cmd in pagefind_commands(site):
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"pagefind failed: {done.stderr.strip() or done.stdout.strip()}")
 
 
 def on_startup(command: str, **_: object) -> None:
@@ -122,12 +148,6 @@ def on_startup(command: str, **_: object) -> None:
 def on_pre_build(config, **_: object) -> None:
     _state["names"] = {}
     _state["pending"] = {}
-
-
-def on_files(files, config, **_: object):
-    articles = sum(1 for f in files.documentation_pages() if page_kind(f.url) == "article")
-    _state["slices"] = slice_count(articles)
-    return files
 
 
 def on_page_content(content: str, page, config, files, **_: object) -> str:
@@ -146,13 +166,13 @@ def on_page_content(content: str, page, config, files, **_: object) -> str:
         _state["names"][page.url] = (title, *names)  # type: ignore[index]
     links = tuple(posixpath.normpath(posixpath.join(page.url, h)) + "/" for h in _ENTITY_HREF.findall(content))
     _state["pending"][page.url] = (text, names, links)  # type: ignore[index]
-    filters = f'<span data-pagefind-filter="kind:{kind}" data-pagefind-meta="kind:{kind}"></span>'
-    if kind == "article":
-        filters += f'<span data-pagefind-filter="slice:{page_slice(page.url, _state["slices"])}"></span>'  # type: ignore[arg-type]
-    if kind == "entity":
-        spelled = " ".join(normalize(n) for n in (title, *names))
-        filters += f'<span data-pagefind-meta="names:{html.escape(spelled)}"></span>'
-    return f'<div class="archive-search-body" data-pagefind-body>{content}{filters}{PLACEHOLDER}</div>'
+    metas = f'<span data-pagefind-meta="kind:{kind}"></span>'
+    if kind == "entity":  # every spelling, and the cores the search box sends (بكيسانغاني → يسانغاني)
+        spellings = (title, *names)
+        cores = (core(w) for n in spellings for w in search_words(n))
+        spelled = " ".join(dict.fromkeys([*(normalize(n) for n in spellings), *cores]))
+        metas += f'<span data-pagefind-meta="names:{html.escape(spelled)}"></span>'
+    return f'<div class="archive-search-body" data-pagefind-body>{content}{metas}{PLACEHOLDER}</div>'
 
 
 def on_post_page(output: str, page, config, **_: object) -> str:
@@ -171,9 +191,13 @@ def on_post_page(output: str, page, config, **_: object) -> str:
 def on_post_build(config, **_: object) -> None:
     if _state["command"] != "serve":
         return  # `make site` runs Pagefind itself, after `mkdocs build`
-    for cmd in pagefind_commands(config["site_dir"]):
-        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-        if done.returncode:
-            log.error("pagefind failed: %s", done.stderr.strip() or done.stdout.strip())
-            return
+    try:
+        index_site(config["site_dir"])
+    except RuntimeError as err:
+        log.error("%s", err)
+        return
     log.info("search index rebuilt with pagefind")
+
+
+if __name__ == "__main__":  # `make site`: python -m builder.search_hook SITE
+    index_site(sys.argv[1] if len(sys.argv) > 1 else "site")

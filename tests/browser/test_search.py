@@ -9,6 +9,7 @@ and must not fall below HIT_RATE_FLOOR, which only ever goes up.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ QUERIES = Path(__file__).resolve().parents[1] / "search_queries.yml"
 HIT_RATE_FLOOR = 1.0  # measured 69/69 (61/61 before the harder queries were added)
 INPUT = "[data-archive-search-input]"
 RESULTS = "[data-archive-search-results] a"
+PAGEFIND = re.compile(r"/pagefind(-[a-z]+)?/")  # any of the three bundles
 
 
 def search_problems(page_log) -> list[str]:
@@ -97,12 +99,40 @@ def test_results_show_original_spelling_with_matches_marked(page, visit, site_se
     assert first.evaluate("el => getComputedStyle(el).direction") == "rtl"
 
 
+SAVE_DATA = "Object.defineProperty(navigator, 'connection', {get: () => ({saveData: true})});"
+
+
 def test_loads_only_what_the_query_needs(page, page_log, visit, site_server: str) -> None:
+    page.add_init_script(SAVE_DATA)  # the reader's browser asks to save data
     visit("")
+    page.wait_for_timeout(500)  # past the idle time a preload would start at
     before = len(page_log.requests)
-    assert not any("/pagefind/" in r for r in page_log.requests)  # nothing until the reader searches
+    assert not any(PAGEFIND.search(r) for r in page_log.requests)  # nothing until the reader searches
     page.locator(INPUT).click()
     run_query(page, site_server, "نيجيريا")
-    fetched = [r for r in page_log.requests[before:] if "/pagefind/fragment/" in r]
+    fetched = [r for r in page_log.requests[before:] if PAGEFIND.search(r) and "/fragment/" in r]
     assert 1 <= len(fetched) <= 16 + 8  # the excerpts search.js loads (LOADED + ENTITY_CANDIDATES), no more
+    bundles = {PAGEFIND.search(r).group(0) for r in page_log.requests[before:] if PAGEFIND.search(r)}
+    assert bundles == {"/pagefind/", "/pagefind-sample/", "/pagefind-entities/"}
+    assert not search_problems(page_log), search_problems(page_log)
+
+
+def test_an_idle_page_loads_the_engine_and_warms_it_up(page, page_log, visit) -> None:
+    """Ahead of the reader, only what every search needs first (Pagefind's
+    scripts, WebAssembly, each bundle's metadata) and one small warm-up
+    search: an index chunk or two per bundle and one stored page, no more."""
+    visit("articles/a-528e9c4a65/")
+    for _ in range(50):  # the warm-up's stored page comes last
+        if any("/fragment/" in r for r in page_log.requests):
+            break
+        page.wait_for_timeout(200)
+    page.wait_for_load_state("networkidle")
+    ahead = [urlsplit(r).path for r in page_log.requests if PAGEFIND.search(r)]
+    engine = re.compile(r"(pagefind(-worker)?\.js|pagefind-entry\.json|\.pf_meta|wasm\.\w+\.pagefind)$")
+    bundles = ("pagefind", "pagefind-sample", "pagefind-entities")
+    assert {p.split("/")[-2] for p in ahead if engine.search(p)} == set(bundles)
+    for bundle in bundles:
+        assert 1 <= sum(f"/{bundle}/index/" in p for p in ahead) <= 2, ahead
+    assert sum("/fragment/" in p for p in ahead) == 1, ahead
+    assert all(engine.search(p) or re.search(r"/(index|fragment)/", p) for p in ahead), ahead  # no filter chunk
     assert not search_problems(page_log), search_problems(page_log)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
+from types import SimpleNamespace
 
 import material
+import pytest
 
+from builder import search_hook
 from builder.search_hook import (
-    PAGEFIND_BUNDLES,
+    ENTITY_BUNDLE,
+    FULL_BUNDLE,
+    SAMPLE_BUNDLE,
     SEPARATOR,
     matching_terms,
     page_kind,
     page_slice,
     pagefind_commands,
+    sample_folders,
     slice_count,
 )
 
@@ -58,20 +63,69 @@ def test_matching_terms_add_cores_and_other_spellings() -> None:
 
 
 def test_slices_are_stable_and_sized_for_the_archive() -> None:
-    assert slice_count(5) == 1 and slice_count(20005) == 20  # about SLICE_PAGES articles each
+    assert slice_count(5) == 1 and slice_count(20005) == 20  # about SAMPLE_PAGES articles each
     assert page_slice("articles/a-528e9c4a65/", 1) == 0
     picks = [page_slice(f"articles/s-{i:06d}/", 20) for i in range(20000)]
     assert picks == [page_slice(f"articles/s-{i:06d}/", 20) for i in range(20000)]  # a hash, not build order
     assert 800 < picks.count(0) < 1200  # slice 0, the sample a very common query is ranked over
 
 
+def _site(tmp_path: Path, folders: list[str]) -> Path:
+    for name in folders:
+        (tmp_path / "articles" / name).mkdir(parents=True)
+        (tmp_path / "articles" / name / "index.html").write_text("<html></html>")
+    return tmp_path
+
+
+def test_the_sample_bundle_indexes_slice_zero(tmp_path: Path) -> None:
+    folders = [f"s-{i:06d}" for i in range(2500)]
+    site = _site(tmp_path, folders)
+    sample = sample_folders(site)
+    assert sample == sorted(f for f in folders if page_slice(f"articles/{f}/", 2) == 0)
+    assert 1000 < len(sample) < 1500
+    commands = {cmd[cmd.index("--output-subdir") + 1]: cmd for cmd in pagefind_commands(site)}
+    assert set(commands) == {FULL_BUNDLE, SAMPLE_BUNDLE, ENTITY_BUNDLE}
+    glob = commands[SAMPLE_BUNDLE][commands[SAMPLE_BUNDLE].index("--glob") + 1]
+    assert glob == "articles/{" + ",".join(sample) + "}/index.html"
+    assert commands[FULL_BUNDLE][commands[FULL_BUNDLE].index("--glob") + 1] == "articles/**/*.html"
+
+
+def test_a_small_archive_is_its_own_sample(tmp_path: Path) -> None:
+    site = _site(tmp_path, ["a-1", "a-2", "a-3"])
+    assert sample_folders(site) == ["a-1", "a-2", "a-3"]
+
+
+def test_a_folder_name_a_glob_would_misread_is_refused(tmp_path: Path) -> None:
+    site = _site(tmp_path, ["a-1", "a-{2,3}"])
+    with pytest.raises(ValueError, match="glob"):
+        pagefind_commands(site)
+
+
+def test_indexed_pages_carry_metadata_but_no_pagefind_filter() -> None:
+    """Pagefind counts every loaded filter's values against a query's results
+    page by page: a filter on every article cost more than ranking them."""
+    page = SimpleNamespace(url="articles/a-1/", meta={"title": "القاعدة في مالي"}, title="القاعدة في مالي")
+    out = search_hook.on_page_content("<h1>القاعدة في مالي</h1>", page=page, config={}, files=None)
+    assert 'data-pagefind-meta="kind:article"' in out
+    assert "data-pagefind-filter" not in out
+    assert out.startswith('<div class="archive-search-body" data-pagefind-body>')
+
+
+def test_entity_names_meta_holds_the_cores_the_search_box_sends() -> None:
+    """search.js fetches an entity page only when Pagefind matched its title or
+    "names" meta; the box sends cores (بكيسانغاني → يسانغاني), so they must be there."""
+    page = SimpleNamespace(url="entities/place/kisangani/", meta={"title": "كيسانغاني"}, title="كيسانغاني")
+    out = search_hook.on_page_content("<h1>كيسانغاني</h1>", page=page, config={}, files=None)
+    assert 'data-pagefind-meta="names:كيسانغاني يسانغاني"' in out
+
+
 def test_make_site_runs_the_hooks_pagefind_bundles() -> None:
-    """`make site`, the test fixture and `mkdocs serve` must build the same two bundles search.js asks."""
+    """`make site`, the test fixture and `mkdocs serve` must build the bundles search.js asks."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     site_target = makefile.split("\nsite:", 1)[1].split("\n\n", 1)[0]
-    runs = [shlex.split(line.strip())[1:] for line in site_target.splitlines() if "-m pagefind" in line]
-    expected = [cmd[1:] for cmd in pagefind_commands("site")]
-    assert runs == expected
+    assert [line.strip() for line in site_target.splitlines() if "pagefind" in line or "search_hook" in line] == [
+        "$(BIN)/python -m builder.search_hook site"
+    ]
     script = (ROOT / "docs" / "assets" / "javascripts" / "search.js").read_text(encoding="utf-8")
-    for _, subdir in PAGEFIND_BUNDLES:
-        assert f'"{subdir or "pagefind"}"' in script
+    for subdir in (FULL_BUNDLE, SAMPLE_BUNDLE, ENTITY_BUNDLE):
+        assert f'"{subdir}"' in script

@@ -40,8 +40,15 @@ export function normalizeWithMap(text) {
   return [out, index];
 }
 
+// normalize() in two native passes instead of a loop over characters: the
+// compatibility forms normalizeWithMap() decomposes, then every character
+// foldChar() changes (dropped, folded, a space, or one with a lower case).
+const hex = (chars) => Array.from(chars, (c) => `\\u{${c.codePointAt(0).toString(16)}}`).join("");
+const COMPAT = /[\u00a0\ufb50-\u{10ffff}]/gu;
+const CHANGED = new RegExp(`[${hex(T.drop)}${hex(Object.keys(T.folds).join(""))}${hex(T.spaces)}]|\\p{Changes_When_Lowercased}`, "gu");
+
 export function normalize(text) {
-  return normalizeWithMap(text)[0];
+  return text.replace(COMPAT, (ch) => ch.normalize("NFKC")).replace(CHANGED, (ch) => foldChar(ch));
 }
 
 export function words(text) {

@@ -13,7 +13,18 @@
 // whose title matches every word, then Pagefind's order (its scores already
 // weigh headings above body text). Results show the page's own spelling with
 // the matched words marked.
-import { cliticStems, normalizeWithMap, queryCores } from "./search-normalize.js";
+//
+// Speed at tens of thousands of articles: Pagefind's ranking costs grow with
+// the product of a query's matching pages and the pages holding its words,
+// so a query is first counted in the whole archive and in a fixed sample of
+// it (no ranking: cheap), then ranked in the whole archive if that is cheap
+// enough, or on its rarest words there, else in the sample (and the reader
+// is told). Entity pages, which
+// rank first anyway, are drawn as soon as they are in. The workers load and
+// run one hidden search while the page is idle (not under Save-Data).
+import { allMatch, matchRanges } from "./search-match.js";
+import { RANK_BUDGET, rarest } from "./search-plan.js";
+import { queryCores } from "./search-normalize.js";
 
 const SEPARATOR = "⁂";
 const SHOWN = 10;
@@ -25,8 +36,6 @@ const EXCERPT_LENGTH = 240;
 const script = document.querySelector("script[data-pagefind]");
 const pagefindDir = new URL(script.dataset.pagefind, document.baseURI);
 const siteRoot = new URL("../", pagefindDir);
-const articlesDir = "pagefind";
-const entitiesDir = "pagefind-entities";
 const toggle = document.getElementById("__search");
 const form = document.querySelector("[data-archive-search-form]");
 const input = document.querySelector("[data-archive-search-input]");
@@ -34,51 +43,43 @@ const meta = document.querySelector("[data-archive-search-meta]");
 const list = document.querySelector("[data-archive-search-results]");
 const HINT = meta.textContent;
 
-// Two Pagefind bundles (Makefile `site`): pagefind/ holds the articles,
-// pagefind-entities/ the entity pages. Each search pays Pagefind's term
-// lookup in the bundle it asks; the entity bundle is small, so looking a name
-// up there costs little, and the big article bundle is asked once per query.
-const bundles = {};
-function load(dir) {
-  if (!bundles[dir]) {
-    bundles[dir] = import(new URL(`${dir}/pagefind.js`, siteRoot).href).then(async (pf) => {
-      await pf.options({ baseUrl: siteRoot.pathname, excerptLength: 30 });
-      await pf.init();
-      return pf;
-    });
-  }
-  return bundles[dir];
+// Three Pagefind bundles (builder/search_hook.py): pagefind/ holds every
+// article, pagefind-sample/ a fixed sample of them, pagefind-entities/ the
+// entity pages. Two Pagefind modules, so two workers that run side by side:
+// "quick" (the sample, with the entity bundle merged in: both small, each
+// answers in milliseconds) and "full" (the whole archive).
+const FULL = "pagefind";
+const SAMPLE = "pagefind-sample";
+const ENTITIES = "pagefind-entities";
+// The entity bundle's pages carry this filter (mergeFilter), the sample's none.
+const ENTITY = { bundle: "entity" };
+// Where an entity page's spellings are (builder/search_hook.py: the title and the "names" meta).
+const NAME_FIELDS = new Set(["title", "names"]);
+// A filter value no page has: Pagefind still counts a query's matches
+// (unfilteredResultCount) but ranks none of them, which is what costs.
+const COUNT_ONLY = { filters: { bundle: "count-only" } };
+// Shorter words are left out of what Pagefind is asked (see search()).
+const MIN_WORD = 2;
+// What warmUp() searches: a digit, found in dates, whose index chunk is small.
+const WARM_UP = "0";
+
+let engines = null;
+function start(dir, extend) {
+  return import(new URL(`${dir}/pagefind.js`, siteRoot).href).then(async (pf) => {
+    await pf.options({ baseUrl: siteRoot.pathname, excerptLength: 30 });
+    if (extend) await extend(pf);
+    await pf.init();
+    return pf;
+  });
 }
 function engine() {
-  return Promise.all([load(articlesDir), load(entitiesDir)]);
-}
-
-function stemMatches(stem, c) {
-  if (stem.startsWith(c)) return true; // a partial name or word: prefix
-  // Pagefind stems suffixes away (الأميركية ~ الأميركي): accept a near-whole prefix.
-  return stem.length >= 3 && c.startsWith(stem) && stem.length >= c.length - 2;
-}
-
-/** [start, end) ranges of `text` (original characters) whose words match a core. */
-export function matchRanges(text, cores) {
-  const [norm, map] = normalizeWithMap(text);
-  const ranges = [];
-  const found = new Set();
-  for (const m of norm.matchAll(/[\p{L}\p{N}_\u0600-\u06FF]+/gu)) {
-    const stems = cliticStems(m[0]);
-    const hit = cores.filter((c) => stems.some((s) => stemMatches(s, c)));
-    if (!hit.length) continue;
-    hit.forEach((c) => found.add(c));
-    const start = map[m.index];
-    const lastIndex = map[m.index + m[0].length - 1];
-    const end = lastIndex + (text.codePointAt(lastIndex) > 0xffff ? 2 : 1);
-    ranges.push([start, end]);
-  }
-  return { ranges, found };
-}
-
-function allMatch(text, cores) {
-  return cores.length > 0 && matchRanges(text, cores).found.size === cores.length;
+  engines ??= {
+    quick: start(SAMPLE, (pf) =>
+      pf.mergeIndex(new URL(`${ENTITIES}/`, siteRoot).pathname, { baseUrl: siteRoot.pathname, mergeFilter: ENTITY }),
+    ),
+    full: start(FULL),
+  };
+  return engines;
 }
 
 /** Text with its matched words in <mark>, built as DOM nodes (never innerHTML). */
@@ -97,10 +98,22 @@ function marked(text, ranges, tag) {
   return node;
 }
 
+/** Where in `body` the first word matching a core starts (-1: none), reading it a window at a time. */
+function firstMatch(body, cores) {
+  for (let from = 0; from < body.length; ) {
+    let to = Math.min(body.length, from + EXCERPT_LENGTH * 2);
+    if (to < body.length && body.lastIndexOf(" ", to) > from) to = body.lastIndexOf(" ", to);
+    const { ranges } = matchRanges(body.slice(from, to), cores);
+    if (ranges.length) return from + ranges[0][0];
+    from = to;
+  }
+  return -1;
+}
+
 function excerpt(content, cores) {
   const body = content.split(SEPARATOR)[0].trim();
-  const { ranges } = matchRanges(body, cores);
-  let from = ranges.length ? Math.max(0, ranges[0][0] - EXCERPT_BEFORE) : 0;
+  const at = firstMatch(body, cores);
+  let from = at > 0 ? Math.max(0, at - EXCERPT_BEFORE) : 0;
   if (from > 0) from = body.indexOf(" ", from) + 1 || from;
   let to = Math.min(body.length, from + EXCERPT_LENGTH);
   if (to < body.length) to = body.lastIndexOf(" ", to) > from ? body.lastIndexOf(" ", to) : to;
@@ -109,27 +122,31 @@ function excerpt(content, cores) {
 }
 
 function rank(entries, cores) {
+  // Entity pages come only when their name is what was typed (keep), first,
+  // in Pagefind's order; then articles whose title holds every word.
   for (const e of entries) {
-    const title = e.data.meta.title || "";
-    const names = e.data.meta.names ? `${title} ${e.data.meta.names}` : title;
-    e.group = e.data.meta.kind === "entity" && allMatch(names, cores) ? 0 : allMatch(title, cores) ? 1 : 2;
-    // An entity fetched only by the entity-filtered search, whose name is not
-    // what was typed, goes after the articles Pagefind ranked.
-    if (e.group !== 0 && e.order < 0) e.order += 2000;
+    e.group = e.data.meta.kind === "entity" ? 0 : allMatch(e.data.meta.title || "", cores) ? 1 : 2;
   }
   return entries.sort((a, b) => a.group - b.group || a.order - b.order);
 }
 
-function render(entries, total, cores, sampled = false) {
+function countText(total) {
+  return total === 1 ? "نتيجة واحدة" : total === 2 ? "نتيجتان" : `${total.toLocaleString("ar")} نتيجة`;
+}
+
+/** Draw `entries` (entity pages and articles, loaded and kept); `total` null while articles are still coming. */
+function render(entries, total, cores, how = "whole") {
   list.replaceChildren();
-  if (!total) {
+  if (total === 0) {
     meta.textContent = "لا نتائج مطابقة";
     return;
   }
-  meta.textContent = total === 1 ? "نتيجة واحدة" : total === 2 ? "نتيجتان" : `${total.toLocaleString("ar")} نتيجة`;
-  // Ranked over a sample of the archive (FULL_LIMIT): say so, and how to narrow it.
-  if (sampled) meta.textContent += "؛ الأفضل بينها في عيّنة من الأرشيف، أضف كلمة لتضييق البحث";
-  for (const e of entries.slice(0, SHOWN)) {
+  if (total === null) meta.textContent = "جارٍ البحث في المقالات…";
+  else meta.textContent = countText(total);
+  // Ranked over the sample, or not at all (RANK_BUDGET): say so, and how to narrow it.
+  if (total !== null && how === "sample") meta.textContent += "؛ الأفضل بينها في عيّنة من الأرشيف، أضف كلمة لتضييق البحث";
+  if (total !== null && how === "none") meta.textContent += "؛ أكثر من أن تُرتَّب هنا، أضف كلمة لتضييق البحث";
+  for (const e of rank(entries, cores).slice(0, SHOWN)) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
     item.dataset.kind = e.data.meta.kind || "page";
@@ -146,17 +163,13 @@ function render(entries, total, cores, sampled = false) {
       badge.textContent = "صفحة تعريف";
       article.querySelector("h1").append(" ", badge);
     }
-    const [text, ranges] = excerpt(e.data.content || "", cores);
-    article.append(marked(text, ranges, "p"));
+    e.excerpt ??= excerpt(e.data.content || "", cores);
+    article.append(marked(e.excerpt[0], e.excerpt[1], "p"));
     link.append(article);
     item.append(link);
     list.append(item);
   }
 }
-
-// A query whose words are all on more pages than this is ranked over slice 0
-// only (builder/search_hook.py): Pagefind's time grows with matching pages.
-const FULL_LIMIT = 2500;
 
 /** Fetch the stored data of `picked` results in parallel; call `ready` for each as it arrives. */
 function loadData(picked, ready) {
@@ -172,76 +185,148 @@ function loadData(picked, ready) {
 function keep(e, cores) {
   // Pagefind ignores a word no page has and its stemmer is greedy
   // (الأولمبياد → اول): keep only pages where every typed word is found.
-  // Entity pages come only when their name is what was typed.
-  return e.data.meta.kind === "entity"
-    ? allMatch(`${e.data.meta.title || ""} ${e.data.meta.names || ""}`, cores)
-    : allMatch(e.data.content || "", cores);
+  // Entity pages come only when their name is what was typed. Decided once
+  // per result: every draw asks again.
+  e.kept ??=
+    e.data.meta.kind === "entity"
+      ? allMatch(`${e.data.meta.title || ""} ${e.data.meta.names || ""}`, cores)
+      : allMatch(e.data.content || "", cores);
+  return e.kept;
 }
 
 let wanted = null; // the newest text not yet searched
 let running = false;
+let generation = 0; // the search whose results may be drawn
 const stale = () => wanted !== null; // a newer keystroke is waiting: drop this search
 
+/**
+ * How many pages of one bundle hold `q` (and each word of it), and what
+ * ranking them there costs: (pages holding every word) × (pages holding any
+ * word, summed per word). Counted with COUNT_ONLY, so nothing is ranked; the
+ * quick worker's counts leave out its entity pages.
+ */
+async function cost(pf, q, cores) {
+  const words = cores.length > 1 ? cores : [];
+  const found = await Promise.all([q, ...words].map((w) => pf.search(w, COUNT_ONLY)));
+  const [matching, ...each] = found.map((r) =>
+    r ? r.unfilteredResultCount - ((r.totalFilters.bundle || {}).entity || 0) : 0,
+  );
+  const counts = words.length ? words.map((w, i) => [w, each[i]]) : [[q, matching]];
+  return { matching, counts, pairs: matching * counts.reduce((sum, [, n]) => sum + n, 0) };
+}
+
 async function search(text) {
+  // A one-letter word is a prefix of half the vocabulary: it narrows nothing
+  // and costs the most. Search the longer words; keep() still checks them all.
   const cores = queryCores(text);
-  if (!cores.length) {
+  const asked = cores.filter((c) => Array.from(c).length >= MIN_WORD);
+  const mine = ++generation;
+  if (!asked.length) {
     list.replaceChildren();
     meta.textContent = HINT;
     delete form.dataset.state;
     delete form.dataset.query;
+    delete form.dataset.ranked;
     return;
   }
   form.dataset.state = "searching";
-  const [articlesPf, entitiesPf] = await engine();
-  const q = cores.join(" ");
-  // The two bundles run in their own workers: ask both at once.
-  const entitySearch = entitiesPf.search(q);
-  // Articles: ranked over slice 0 first (a fixed sample of the archive, cheap
-  // to rank); its unfilteredResultCount says how many articles hold every
-  // word. More than FULL_LIMIT: the sample is the answer. Fewer, and not all
-  // in slice 0: rank them all (a rare word's term lookup is quick).
-  let articles = await articlesPf.search(q, { filters: { slice: "0" } });
+  const q = asked.join(" ");
+  const { quick, full } = engine();
+  // Both workers count at once (the whole archive, and the sample), while the
+  // quick worker also ranks the entity pages.
+  const wholeCost = full.then((pf) => cost(pf, q, asked));
+  const quickPf = await quick;
   if (stale()) return;
-  const matching = articles ? articles.unfilteredResultCount : 0;
-  const sampled = matching > FULL_LIMIT;
-  if (articles && !sampled && articles.results.length < matching) {
-    articles = await articlesPf.search(q);
-    if (stale()) return;
-  }
-  const entities = await entitySearch;
-  if (stale() || !articles) return;
-  const picked = [];
-  const seen = new Set();
-  (entities ? entities.results.slice(0, ENTITY_CANDIDATES) : []).forEach((r, i) => {
-    seen.add(r.id);
-    picked.push({ r, order: i - 1000 });
-  });
-  articles.results.slice(0, LOADED).forEach((r, i) => seen.has(r.id) || picked.push({ r, order: i }));
-  // Draw as soon as the entity candidates and the best article are in (the
-  // order can still change when a later one's title matches), then all.
-  const entityCount = picked.filter((e) => e.order < 0).length;
-  const total = sampled ? matching : null;
-  let drawn = false;
+  const entitySearch = quickPf.search(q, { filters: ENTITY });
+  const sampleCost = cost(quickPf, q, asked);
+
+  const entities = [];
+  const articles = [];
+  let articleCount = null; // null until the articles' answer is in
+  let how = "whole"; // where the articles were ranked: "whole", "rarest", "sample" or "none"
   const draw = () => {
-    const loaded = picked.filter((e) => e.data);
-    const kept = loaded.filter((e) => keep(e, cores));
-    const count = total ?? (loaded.length === picked.length && kept.length === loaded.length
-      ? Math.max(articles.results.length + (entities ? entities.results.length : 0), kept.length)
-      : kept.length);
-    render(rank(kept, cores), count, cores, sampled);
+    if (mine !== generation || stale()) return;
+    const kept = [...entities, ...articles].filter((e) => e.data && keep(e, cores));
+    const total = articleCount === null ? null : articleCount + entities.filter((e) => e.data && keep(e, cores)).length;
+    if (kept.length || total !== null) render(kept, total, cores, how);
   };
-  await loadData(picked, () => {
-    if (drawn || stale()) return;
-    const head = picked.slice(0, entityCount + 1);
-    if (head.every((e) => e.data) && head.some((e) => keep(e, cores))) {
-      drawn = true;
-      draw();
-    }
+
+  // Entity pages rank first whatever the articles say: draw them as soon as
+  // they are in, and the articles below them when theirs are.
+  const entityPart = entitySearch.then((found) => {
+    if (!found || stale()) return undefined;
+    // An entity page comes only when its name is what was typed (keep): one
+    // whose name and title hold none of the words is not worth fetching.
+    const named = found.results.filter((r) => (r.matchedMetaFields || []).some((f) => NAME_FIELDS.has(f)));
+    named.slice(0, ENTITY_CANDIDATES).forEach((r, i) => entities.push({ r, order: i }));
+    return loadData(entities, () => {}).then(draw);
   });
+
+  const whole = await wholeCost;
   if (stale()) return;
+  // Where the articles are ranked: the whole archive on every word, or on
+  // its rarest words, or the sample; or, too common even for that, nowhere.
+  const few = whole.pairs > RANK_BUDGET && whole.counts.length > 1 ? rarest(whole.counts) : [];
+  let answer = null;
+  let loaded = LOADED;
+  if (whole.pairs <= RANK_BUDGET) answer = await (await full).search(q);
+  else if (few.length) {
+    how = "rarest";
+    answer = await (await full).search(few.join(" "));
+    // Fetch enough of the superset for about LOADED to hold every word.
+    const share = answer ? whole.matching / Math.max(1, answer.results.length) : 1;
+    loaded = Math.min(LOADED * 3, Math.ceil(LOADED / Math.max(share, 1 / 3)));
+  } else if ((await sampleCost).pairs <= RANK_BUDGET) {
+    how = "sample";
+    answer = await quickPf.search(q, { filters: { none: ENTITY } });
+  } else how = "none"; // the entity pages and the count only
+  if (stale()) return;
+  (answer ? answer.results.slice(0, loaded) : []).forEach((r, i) => articles.push({ r, order: i }));
+  // Draw once the best article is in (a later one may still move up when its
+  // title matches), then again when all are.
+  await loadData(articles, () => {
+    if (articleCount !== null || !articles[0].data || !keep(articles[0], cores)) return;
+    articleCount = how === "whole" ? answer.results.length : whole.matching;
+    draw();
+  });
+  await entityPart;
+  if (stale()) return;
+  const kept = articles.filter((e) => keep(e, cores)).length;
+  if (how === "sample" || how === "none") articleCount = whole.matching;
+  else if (how === "rarest") articleCount = kept ? whole.matching : 0;
+  // Every loaded article holds every word: trust Pagefind's count; otherwise only what was checked.
+  else articleCount = kept === articles.length ? Math.max(answer.results.length, kept) : kept;
   draw();
+  form.dataset.ranked = how; // and where its articles were ranked
   form.dataset.query = text; // lets tests (and styles) know which query is shown
   form.dataset.state = "done";
+}
+
+/**
+ * Load both workers and run one search nobody sees. A fresh worker's first
+ * search runs cold code (its decompressor, WebAssembly not yet optimised, the
+ * grapheme segmenter), and so does this page's first check, excerpt and
+ * count (regular expressions, the Arabic number format): without this, the
+ * reader's first search would pay for it.
+ */
+async function warmUp() {
+  const { quick, full } = engine();
+  const [quickPf, fullPf] = await Promise.all([quick, full]);
+  if (generation) return; // the reader searched already
+  const words = [WARM_UP];
+  const [, , found] = await Promise.all([
+    cost(fullPf, WARM_UP, words),
+    cost(quickPf, WARM_UP, words),
+    fullPf.search(WARM_UP),
+    quickPf.search(WARM_UP, { filters: ENTITY }),
+  ]);
+  const first = found && found.results[0];
+  if (!first) return;
+  // This page's side: the checks, excerpt, marks and count a result gets.
+  const e = { data: await first.data() };
+  keep(e, words);
+  marked(...excerpt(e.data.content || "", words), "p");
+  countText(e.data.content.length);
 }
 
 /** Search the newest text; a search in flight finishes first (Pagefind runs one at a time). */
@@ -264,8 +349,16 @@ function open() {
   if (!toggle.checked) toggle.checked = true;
 }
 
-// Load Pagefind (its WebAssembly and index metadata) as soon as the reader
-// shows an intent to search, so typing does not wait for it.
+// Load Pagefind (its scripts, WebAssembly and index metadata, not the index
+// itself) once the page is idle, so that searching does not wait for it;
+// unless the reader's browser asks to save data, where it waits for the
+// first sign of an intent to search.
+const connection = navigator.connection || {};
+if (!connection.saveData && !/2g/.test(connection.effectiveType || "")) {
+  const idle = () => (window.requestIdleCallback || window.setTimeout)(() => warmUp(), { timeout: 2000 });
+  if (document.readyState === "complete") idle();
+  else window.addEventListener("load", idle, { once: true });
+}
 for (const button of document.querySelectorAll('label[for="__search"]')) {
   for (const type of ["pointerenter", "touchstart", "focus"]) button.addEventListener(type, () => engine(), { passive: true, once: true });
 }
