@@ -227,12 +227,12 @@ def _is_byline(text: str) -> bool:
 def is_title_like(text: str) -> bool:
     if not text or text[-1] in P.TITLE_SENTENCE_END:
         return False  # asked first: it rules out most paragraphs without splitting them into words
-    return (
+    return (  # cheapest first: captions and bylines are remembered, a word count is not
         not text.isspace()
-        and at_most_words(text, P.TITLE_MAX_WORDS)
         and text.strip() not in _DEBRIS
         and not is_caption(text)
         and not is_byline(text)
+        and at_most_words(text, P.TITLE_MAX_WORDS)
         and not is_related_marker(text)
         and parse_date_line(text) is None
     )
