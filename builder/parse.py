@@ -127,8 +127,12 @@ class _Draft:
         )
 
     def freeze(self, source: str) -> RawArticle:
-        first = [ln.no for ln in [self.title, *self.deck, *self.lead_captions, *self.body, *self.related] if ln]
-        first += [no for _, _, no in self.headers]
+        # Each list holds its lines in reading order: its first line is its earliest.
+        first = [lines[0].no for lines in (self.deck, self.lead_captions, self.body, self.related) if lines]
+        if self.title:
+            first.append(self.title.no)
+        if self.headers:
+            first.append(self.headers[0][2])
         return RawArticle(
             source=source,
             line=min(first) if first else 1,
