@@ -19,13 +19,13 @@ from .normalize import normalize
 from .parse import Line, RawArticle, at_most_words, is_byline, is_caption, is_credit, is_debris, split_caption
 from .problems import Problem, warning
 
-# A section label and its space at the start of a teaser's caption, longest label first.
 # `P.QUOTE` with only the shapes whose opening marks a paragraph has (bit 1 «, 2 ", 4 “): the
 # others cannot match there, and `re` finds one opening mark much faster than any of three.
 _QUOTE_OF_KINDS = {
     kinds: re.compile("|".join(P.QUOTE_SHAPES[mark] for bit, mark in ((1, "«"), (2, '"'), (4, "“")) if kinds & bit))
     for kinds in range(1, 8)
 }
+# A section label and its space at the start of a teaser's caption, longest label first.
 _SECTION = re.compile("(" + "|".join(re.escape(s) for s in sorted(P.SECTIONS, key=len, reverse=True)) + ") ")
 
 

@@ -127,8 +127,12 @@ class _Draft:
         )
 
     def freeze(self, source: str) -> RawArticle:
-        first = [ln.no for ln in [self.title, *self.deck, *self.lead_captions, *self.body, *self.related] if ln]
-        first += [no for _, _, no in self.headers]
+        # Each list holds its lines in reading order: its first line is its earliest.
+        first = [lines[0].no for lines in (self.deck, self.lead_captions, self.body, self.related) if lines]
+        if self.title:
+            first.append(self.title.no)
+        if self.headers:
+            first.append(self.headers[0][2])
         return RawArticle(
             source=source,
             line=min(first) if first else 1,
@@ -227,12 +231,12 @@ def _is_byline(text: str) -> bool:
 def is_title_like(text: str) -> bool:
     if not text or text[-1] in P.TITLE_SENTENCE_END:
         return False  # asked first: it rules out most paragraphs without splitting them into words
-    return (
+    return (  # cheapest first: captions and bylines are remembered, a word count is not
         not text.isspace()
-        and at_most_words(text, P.TITLE_MAX_WORDS)
         and text.strip() not in _DEBRIS
         and not is_caption(text)
         and not is_byline(text)
+        and at_most_words(text, P.TITLE_MAX_WORDS)
         and not is_related_marker(text)
         and parse_date_line(text) is None
     )

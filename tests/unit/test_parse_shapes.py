@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from builder import parse
+from builder import extract, parse
 from builder.dates import earliest_date, parse_date_line
 from builder.extract import derive_title, extract_article, parse_byline
 from builder.model import Caption
 from builder.normalize import normalize
 from builder.parse import at_most_words, is_byline, is_caption, is_related_marker, split_articles, split_caption
-from builder.patterns import HEADER_KEYS
+from builder.patterns import HEADER_KEYS, QUOTE
 
 
 def articles(text: str):
@@ -227,6 +227,7 @@ def test_a_teaser_byline_counts_within_six_lines_only():
 
 
 def test_quotes_of_each_mark_and_mixed_marks():
+    assert extract._QUOTE_OF_KINDS[7].pattern == QUOTE.pattern  # every mark: the whole pattern, in its order
     text = "عنوان\n\n" + "\n".join(
         [
             "قال «هذه جملة مقتبسة من أربع كلمات» ثم مضى.",
