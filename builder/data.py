@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
+from functools import lru_cache
 from json.encoder import encode_basestring as _json_str  # what _ENCODER writes for a str
 
 from .model import Article, ArticleEntity, Caption, Mention, Quote, Teaser
@@ -159,16 +160,21 @@ def _teaser_json(t: Teaser) -> str:
 
 
 def _entity_json(entity: ArticleEntity) -> str:
-    mentions = ", ".join(
-        [
-            f'{{"surface": {_json_str(m.surface)}, "paragraph": {m.paragraph}, "start": {m.start}, "end": {m.end}}}'
-            for m in entity.mentions
-        ]
-    )
-    return (
-        f'{{"entity_id": {_json_str(entity.entity_id)}, "name": {_json_str(entity.name)}, '
-        f'"type": {_json_str(entity.type)}, "mentions": [{mentions}]}}'
-    )
+    head = _entity_head(entity.entity_id, entity.name, entity.type)
+    mentions = entity.mentions
+    if len(mentions) == 1:  # most entities are named once in an article
+        return f"{head}{_mention_json(mentions[0])}]}}"
+    return f"{head}{', '.join([_mention_json(m) for m in mentions])}]}}"
+
+
+@lru_cache(maxsize=1 << 15)  # one per entity: most are named in many articles
+def _entity_head(entity_id: str, name: str, entity_type: str) -> str:
+    known = f'"entity_id": {_json_str(entity_id)}, "name": {_json_str(name)}, "type": {_json_str(entity_type)}'
+    return f'{{{known}, "mentions": ['
+
+
+def _mention_json(m: Mention) -> str:
+    return f'{{"surface": {_json_str(m.surface)}, "paragraph": {m.paragraph}, "start": {m.start}, "end": {m.end}}}'
 
 
 def _shape(cls: type) -> dict[str, object]:
