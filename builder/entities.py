@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -753,18 +754,27 @@ def link_entities(
 
 
 def entity_spans(article: Article, rel: Callable[[str, str], str]) -> list[list[Span]]:
-    """Entity link spans with hrefs relative to the article page."""
+    """Entity link spans with hrefs relative to the article page.
+
+    The way up from the article to the site root is asked of `rel` once per
+    article: article URLs (articles/…) share no folder with entity URLs
+    (entities/…), so each link is that way up followed by the entity's URL,
+    and an archive has far more article–entity pairs than `rel`'s cache holds.
+    """
     per: list[list[Span]] = [[] for _ in article.paragraphs]
+    root = rel(article.url, "")
     for e in article.entities:
-        first = next((m for m in e.mentions if m.paragraph >= 0), None)
-        if first is None:
+        for first in e.mentions:
+            if first.paragraph >= 0:
+                break
+        else:
             continue
-        href = rel(article.url, entity_url(e.type, e.entity_id))
         per[first.paragraph].append(
             Span(
                 first.start,
                 first.end,
-                f'<a class="entity entity-{e.type}" href="{href}" data-entity="{e.entity_id}">',
+                f'<a class="entity entity-{e.type}" href="{root}{entity_url(e.type, e.entity_id)}"'
+                f' data-entity="{e.entity_id}">',
                 "</a>",
                 priority=1,
             )
@@ -774,18 +784,28 @@ def entity_spans(article: Article, rel: Callable[[str, str], str]) -> list[list[
 
 SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 SENTENCE_MAX = 320
+# SENTENCE_END's runs of spaces found from either side of an offset, with the
+# mark before them matched rather than looked behind at, so the regex engine
+# skips to candidate marks instead of trying the lookbehind at every character.
+_LAST_END = re.compile(r".*[.!?؟…](\s+)", re.S)  # with endpos: the last run before it
+_NEXT_END = re.compile(r"[.!?؟…](\s+)")
+_SPACE = re.compile(r"\s")
 
 
 def sentence_at(text: str, start: int) -> str:
-    """The sentence of `text` that holds offset `start`, cut to a readable length with a visible …."""
-    begin = 0
-    for m in SENTENCE_END.finditer(text):
-        if m.end() <= start:
-            begin = m.end()
-        else:
-            break
-    end_m = SENTENCE_END.search(text, max(start, begin))
-    sentence = text[begin : end_m.start() if end_m else len(text)].strip()
+    """The sentence of `text` that holds offset `start`, cut to a readable length with a visible ….
+
+    The sentence runs from the end of the last SENTENCE_END run that ends at or
+    before `start` to the first that starts at or after it. Both are found by
+    one regex call each that reads only the sentence, not the paragraph before
+    it: entity pages ask this for every article of every entity.
+    """
+    last = _LAST_END.match(text, 0, start)
+    while last is not None and last.end(1) == start and _SPACE.match(text, start):
+        last = _LAST_END.match(text, 0, last.start(1) - 1)  # that run goes on past `start`: the one before
+    begin = last.end(1) if last else 0
+    stop = _NEXT_END.search(text, max(start - 1, 0))
+    sentence = text[begin : stop.start(1) if stop else len(text)].strip()
     if len(sentence) <= SENTENCE_MAX:
         return sentence
     offset = start - begin
@@ -794,24 +814,34 @@ def sentence_at(text: str, start: int) -> str:
     return ("…" if lo > 0 else "") + piece.strip() + ("…" if lo + SENTENCE_MAX < len(sentence) else "")
 
 
-def first_sentence(article: Article, entity_id: str) -> str:
-    """The sentence of the entity's first mention in the body (the title when only it names it)."""
-    for e in article.entities:
-        if e.entity_id != entity_id:
-            continue
-        body = [m for m in e.mentions if m.paragraph >= 0]
-        if body:
-            return sentence_at(article.paragraphs[body[0].paragraph], body[0].start)
-        return article.title
-    return ""
+def first_sentence(entity: ArticleEntity, paragraphs: Sequence[str], title: str) -> str:
+    """The sentence of the entity's first mention in the body (the title when only it names it).
+
+    Takes the article's paragraphs rather than the article: entity pages ask
+    for one article's sentences once per entity it names, and
+    `Article.paragraphs` is rebuilt on every access.
+    """
+    for m in entity.mentions:
+        if m.paragraph >= 0:
+            return sentence_at(paragraphs[m.paragraph], m.start)
+    return title
 
 
-def cooccurring(index: EntityIndex, by_article: dict[str, Article], entity_id: str, top: int = 10):
-    """The entities that share most articles with this one, with the number shared."""
-    counts: Counter[str] = Counter()
-    for article_id in index.articles.get(entity_id, ()):
-        for e in by_article[article_id].entities:
-            if e.entity_id != entity_id:
-                counts[e.entity_id] += 1
-    ranked = heapq.nsmallest(top, counts.items(), key=lambda kv: (-kv[1], index.entities[kv[0]].name, kv[0]))
+def cooccurring(
+    index: EntityIndex, entity_ids: dict[str, tuple[str, ...]], entity_id: str, top: int = 10
+) -> list[tuple[Entity, int]]:
+    """The entities that share most articles with this one, with the number shared.
+
+    `entity_ids` is each article's entity ids, made once for all entities, so
+    the counting is all C's (`Counter` over the chained ids) and names, for
+    the tie-break, are looked up only for counts that can still make the top.
+    """
+    ids = map(entity_ids.__getitem__, index.articles.get(entity_id, ()))
+    counts = Counter(chain.from_iterable(ids))
+    counts.pop(entity_id, None)
+    candidates = list(counts.items())
+    if len(candidates) > top:
+        least = sorted(counts.values(), reverse=True)[top - 1]
+        candidates = [kv for kv in candidates if kv[1] >= least]
+    ranked = heapq.nsmallest(top, candidates, key=lambda kv: (-kv[1], index.entities[kv[0]].name, kv[0]))
     return [(index.entities[eid], n) for eid, n in ranked]

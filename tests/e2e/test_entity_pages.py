@@ -105,14 +105,15 @@ def test_entity_pages_escape_registry_text():
         label="شخص",
         plural="الأشخاص",
         index_url="entities/person/",
-        items=[],
+        items="",
         total=0,
         page=1,
         pages=1,
         first=1,
+        last=0,
         prev_url=None,
         next_url=None,
-        with_entities=[],
+        with_entities="",
     )
     front, body = page.split("\n---\n", 1)
     assert '"' + evil + '"' in front  # a JSON string in front matter: MkDocs escapes it in the title
