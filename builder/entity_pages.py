@@ -22,7 +22,7 @@ from functools import partial
 
 from markupsafe import Markup, escape
 
-from . import render
+from . import browse, render
 from .entities import EntityIndex, cooccurring, first_sentence, name_keys, sentence_at
 from .map import on_map
 from .model import Article
@@ -87,19 +87,39 @@ def add_entity_pages(output: Output, articles: Sequence[Article], index: EntityI
             )
             render_page = partial(_entity_page, listing, entity, page, pages, len(article_ids), listed, shown)
             output.add_rendered(page_file(entity, page), key, render_page)
-    for entity_type, (_, plural) in TYPE_LABELS.items():
-        rows = sorted(
-            ((e, len(index.articles[eid])) for eid, e in index.entities.items() if e.type == entity_type),
-            key=lambda row: (-row[1], row[0].name, row[0].id),
-        )
-        output.add(
-            f"entities/{entity_type}/index.md",
-            render.render_page(
-                "entity_index.md.j2", index_url(entity_type), rows=rows, plural=plural, type=entity_type
-            ),
-        )
+    for entity_type in TYPE_LABELS:
+        for path, text in index_pages(entity_type, index).items():
+            output.add(path, text)
     report = editors_report(articles, index)
     output.add("entities/report.md", render.render_page("report.md.j2", REPORT_URL, report=report))
+
+
+def index_pages(entity_type: str, index: EntityIndex) -> dict[str, str]:
+    """The index of one type, most named first, in pages of `browse.PER_PAGE`: path -> page text.
+
+    Paged as the browse lists are (`browse.paginate`): page 1 is the index's own
+    URL, page N is `entities/<type>/page/N/`, where no entity page can be (an
+    entity's URL has its id in that place, and its own numbered pages are one
+    level further down), so no entity URL moves.
+    """
+    plural = TYPE_LABELS[entity_type][1]
+    rows = sorted(
+        ((e, len(index.articles[eid])) for eid, e in index.entities.items() if e.type == entity_type),
+        key=lambda row: (-row[1], row[0].name, row[0].id),
+    )
+    pages = {}
+    for pager, chunk in browse.paginate(index_url(entity_type), rows):
+        url = pager.urls[pager.number - 1]
+        pages[browse.page_path(url)] = render.render_page(
+            "entity_index.md.j2",
+            url,
+            rows=chunk,
+            total=len(rows),
+            first=(pager.number - 1) * browse.PER_PAGE + 1,
+            pager=pager,
+            plural=plural,
+        )
+    return pages
 
 
 def _entity_page(

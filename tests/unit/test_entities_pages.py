@@ -230,3 +230,40 @@ def test_variant_pairs_are_every_pair_the_rule_allows():
     pairs = entity_pages.variant_pairs(entities)
     assert {(a.id, b.id) for a, b, _ in pairs} == _all_pairs(entities)
     assert len(pairs) > 50 and [(a.id, b.id) for a, b, _ in pairs] == sorted((a.id, b.id) for a, b, _ in pairs)
+
+
+def test_type_index_is_paged_like_the_browse_lists_and_no_entity_url_moves():
+    names = [f"{'ب' * (1 + i % 7)} {'ت' * (1 + i // 7)}" for i in range(119)]
+    entities = {f"p{i:03d}": Entity(f"p{i:03d}", "person", n) for i, n in enumerate(names)}
+    entities["page"] = Entity("page", "person", "صفحة")  # an id that is also the pages' folder name
+    articles = {eid: tuple(f"a-{j}" for j in range(1 + (i * 37) % 5)) for i, eid in enumerate(entities)}
+    index = EntityIndex(entities=entities, articles=articles, discovered=(), contexts={}, terms={})
+    pages = entity_pages.index_pages("person", index)
+    assert list(pages) == [
+        "entities/person/index.md",
+        "entities/person/page/2/index.md",
+        "entities/person/page/3/index.md",
+    ]
+    entity_files = {entity_pages.page_file(e, n) for e in entities.values() for n in (1, 2)}
+    assert not entity_files & set(pages)
+    listed = []
+    for path, text in pages.items():
+        url = path.removesuffix("index.md")
+        hrefs = re.findall(r'<li><a class="entity entity-person" href="([^"]+)"', text)
+        listed += [posixpath.normpath(posixpath.join(url, h)) + "/" for h in hrefs]
+        assert '<p class="lede">120 في الأرشيف، الأكثر ذكرًا أولًا. الصفحة' in text
+    ranked = sorted(entities.values(), key=lambda e: (-len(articles[e.id]), e.name, e.id))
+    assert listed == [e.url for e in ranked]  # each once, most named first, at its unchanged URL
+    second = pages["entities/person/page/2/index.md"]
+    assert '<ol class="entity-index" markdown="0" start="51">' in second
+    assert 'title: "الأشخاص (الصفحة 2 من 3)"' in second
+    assert 'rel="prev" href="../../"' in second and 'rel="next" href="../3/"' in second
+    assert '<ol class="entity-index" markdown="0">' in pages["entities/person/index.md"]
+
+
+def test_a_short_type_index_is_one_page_without_a_pager():
+    entities = {"bamako": Entity("bamako", "place", "باماكو")}
+    index = EntityIndex(entities=entities, articles={"bamako": ("a-1",)}, discovered=(), contexts={}, terms={})
+    pages = entity_pages.index_pages("place", index)
+    assert list(pages) == ["entities/place/index.md"]
+    assert "pager" not in pages["entities/place/index.md"] and "الصفحة" not in pages["entities/place/index.md"]
