@@ -69,7 +69,9 @@ def page_kind(url: str) -> str | None:
     parts = [p for p in url.split("/") if p]
     if len(parts) == 2 and parts[0] == "articles":
         return "article"
-    if len(parts) >= 3 and parts[0] == "entities":
+    # An entity's page is entities/<type>/<id>/, its numbered pages entities/<type>/<id>/page/<n>/;
+    # entities/<type>/page/<n>/ is a page of the type's index, a listing like entities/<type>/ itself.
+    if parts[:1] == ["entities"] and (len(parts) == 3 or (len(parts) == 5 and parts[3] == "page")):
         return "entity"
     return None
 

@@ -42,6 +42,9 @@ def test_only_articles_and_entity_pages_are_indexed() -> None:
     assert page_kind("articles/") is None
     assert page_kind("browse/dates/") is None
     assert page_kind("entities/") is None
+    assert page_kind("entities/place/bamako/page/2/") == "entity"
+    assert page_kind("entities/person/page/2/") is None  # the person index, page 2
+    assert page_kind("entities/person/page/") == "entity"  # an entity whose id is «page»
 
 
 def test_matching_terms_add_cores_and_other_spellings() -> None:
