@@ -26,7 +26,6 @@ news Arabic refers to people a second time.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import os
 import re
 from collections import Counter, defaultdict
@@ -34,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -827,21 +826,32 @@ def first_sentence(entity: ArticleEntity, paragraphs: Sequence[str], title: str)
     return title
 
 
-def cooccurring(
-    index: EntityIndex, entity_ids: dict[str, tuple[str, ...]], entity_id: str, top: int = 10
-) -> list[tuple[Entity, int]]:
-    """The entities that share most articles with this one, with the number shared.
+def name_order(entities: Iterable[Entity]) -> dict[str, int]:
+    """Each entity's place in (name, id) order: `cooccurring`'s tie-break, as one int C can compare."""
+    return {e.id: i for i, e in enumerate(sorted(entities, key=lambda e: (e.name, e.id)))}
 
-    `entity_ids` is each article's entity ids, made once for all entities, so
-    the counting is all C's (`Counter` over the chained ids) and names, for
-    the tie-break, are looked up only for counts that can still make the top.
+
+def cooccurring(
+    index: EntityIndex,
+    entity_ids: dict[str, tuple[str, ...]],
+    order: dict[str, int],
+    entity_id: str,
+    top: int = 10,
+) -> list[tuple[Entity, int]]:
+    """The entities that share most articles with this one, with the number shared; ties by name.
+
+    `entity_ids` is each article's entity ids and `order` is `name_order`, both
+    made once for all entities, so the work per entity is C's: counting over
+    the chained ids, keeping the counts that can still make the top, and
+    sorting them as (−count, place by name) tuples.
     """
-    ids = map(entity_ids.__getitem__, index.articles.get(entity_id, ()))
-    counts = Counter(chain.from_iterable(ids))
+    counts = Counter(chain.from_iterable(map(entity_ids.__getitem__, index.articles.get(entity_id, ()))))
     counts.pop(entity_id, None)
-    candidates = list(counts.items())
-    if len(candidates) > top:
+    keep: Iterable[str] = counts
+    if len(counts) > top:
         least = sorted(counts.values(), reverse=True)[top - 1]
-        candidates = [kv for kv in candidates if kv[1] >= least]
-    ranked = heapq.nsmallest(top, candidates, key=lambda kv: (-kv[1], index.entities[kv[0]].name, kv[0]))
-    return [(index.entities[eid], n) for eid, n in ranked]
+        keep = list(compress(counts, map(least.__le__, counts.values())))
+    ranked = sorted(
+        zip(map(int.__neg__, map(counts.__getitem__, keep)), map(order.__getitem__, keep), keep, strict=True)
+    )
+    return [(index.entities[eid], -n) for n, _, eid in ranked[:top]]

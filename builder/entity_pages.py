@@ -23,7 +23,7 @@ from functools import partial
 from markupsafe import Markup, escape
 
 from . import browse, render
-from .entities import EntityIndex, cooccurring, first_sentence, name_keys, sentence_at
+from .entities import EntityIndex, cooccurring, first_sentence, name_keys, name_order, sentence_at
 from .map import on_map
 from .model import Article
 from .registry import Entity, entity_url
@@ -68,10 +68,11 @@ def add_entity_pages(output: Output, articles: Sequence[Article], index: EntityI
     cache renders only the pages whose entity or listed articles changed.
     """
     listing = Listing(articles)
+    order = name_order(index.entities.values())
     for entity_id, entity in index.entities.items():
         article_ids = index.articles[entity_id]
         pages = max(1, -(-len(article_ids) // PAGE_SIZE))
-        with_entities = cooccurring(index, listing.entity_ids, entity_id)
+        with_entities = cooccurring(index, listing.entity_ids, order, entity_id)
         for page in range(1, pages + 1):
             chunk = article_ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
             listed = list(zip(chunk, listing.sentences(chunk, entity_id), strict=True))
@@ -167,7 +168,7 @@ class Listing:
         self._articles = {a.id: (a, self.entity_ids[a.id], a.paragraphs) for a in articles}
         self._heads: dict[int, dict[str, str]] = defaultdict(dict)
         self._counts: dict[int, Markup] = {}
-        self._links: dict[tuple[str, str], str] = {}
+        self._links: dict[tuple[str, str, str], str] = {}
 
     def sentences(self, article_ids: Iterable[str], entity_id: str) -> list[str]:
         """For each article, the sentence that first names the entity (`first_sentence`)."""
@@ -218,10 +219,10 @@ class Listing:
         """
         out = []
         for other, n in with_entities:
-            link = self._links.get((entity.type, other.id))
+            link = self._links.get((entity.type, other.type, other.id))
             if link is None:
                 href = f"{render.rel(entity.url, index_url(other.type))}{other.id}/"
-                link = self._links[(entity.type, other.id)] = (
+                link = self._links[(entity.type, other.type, other.id)] = (
                     f'<li><a class="entity entity-{escape(other.type)}" href="{escape(href)}">{escape(other.name)}</a>'
                 )
             count = self._counts.get(n)

@@ -8,7 +8,15 @@ import re
 from dataclasses import replace
 
 from builder import entity_pages, render
-from builder.entities import SENTENCE_END, EntityIndex, cooccurring, link_entities, name_keys, sentence_at
+from builder.entities import (
+    SENTENCE_END,
+    EntityIndex,
+    cooccurring,
+    link_entities,
+    name_keys,
+    name_order,
+    sentence_at,
+)
 from builder.registry import Alias, Entity, Registry
 from builder.write import Output
 from tests.factories import make_article
@@ -135,9 +143,10 @@ def test_named_with_ranks_by_shared_articles_then_name_and_links_to_the_other_pa
         terms={},
     )
     ids = {"1": ("x", "a", "b"), "2": ("b", "x"), "3": ("x", "c")}
-    ranked = cooccurring(index, ids, "x")
+    order = name_order(entities.values())
+    ranked = cooccurring(index, ids, order, "x")
     assert [(e.id, n) for e, n in ranked] == [("b", 2), ("a", 1), ("c", 1)]  # then by name: أ before ج
-    assert [e.id for e, _ in cooccurring(index, ids, "x", top=2)] == ["b", "a"]
+    assert [e.id for e, _ in cooccurring(index, ids, order, "x", top=2)] == ["b", "a"]
     listing = entity_pages.Listing([])
     items = listing.others(entities["x"], ranked)
     hrefs = re.findall(r'href="([^"]+)"', items)
