@@ -842,16 +842,16 @@ def cooccurring(
 
     `entity_ids` is each article's entity ids and `order` is `name_order`, both
     made once for all entities, so the work per entity is C's: counting over
-    the chained ids, keeping the counts that can still make the top, and
-    sorting them as (−count, place by name) tuples.
+    the chained ids, keeping the counts that can still make the top, and two
+    stable sorts (by name, then by count) with no key function of ours.
     """
     counts = Counter(chain.from_iterable(map(entity_ids.__getitem__, index.articles.get(entity_id, ()))))
     counts.pop(entity_id, None)
-    keep: Iterable[str] = counts
     if len(counts) > top:
         least = sorted(counts.values(), reverse=True)[top - 1]
         keep = list(compress(counts, map(least.__le__, counts.values())))
-    ranked = sorted(
-        zip(map(int.__neg__, map(counts.__getitem__, keep)), map(order.__getitem__, keep), keep, strict=True)
-    )
-    return [(index.entities[eid], -n) for n, _, eid in ranked[:top]]
+    else:
+        keep = list(counts)
+    keep.sort(key=order.__getitem__)
+    keep.sort(key=counts.__getitem__, reverse=True)  # stable: equal counts stay in name order
+    return [(index.entities[eid], counts[eid]) for eid in keep[:top]]
