@@ -783,9 +783,10 @@ def entity_spans(article: Article, rel: Callable[[str, str], str]) -> list[list[
 
 SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 SENTENCE_MAX = 320
-# SENTENCE_END's runs of spaces found from either side of an offset, with the
-# mark before them matched rather than looked behind at, so the regex engine
-# skips to candidate marks instead of trying the lookbehind at every character.
+# SENTENCE_END's runs found from either side of an offset, one regex call each
+# that examines only the sentence around it: back from the offset to the last
+# mark followed by spaces, and on from it to the next (the mark matched rather
+# than looked behind at, which the regex engine would try at every character).
 _LAST_END = re.compile(r".*[.!?؟…](\s+)", re.S)  # with endpos: the last run before it
 _NEXT_END = re.compile(r"[.!?؟…](\s+)")
 _SPACE = re.compile(r"\s")
@@ -795,9 +796,9 @@ def sentence_at(text: str, start: int) -> str:
     """The sentence of `text` that holds offset `start`, cut to a readable length with a visible ….
 
     The sentence runs from the end of the last SENTENCE_END run that ends at or
-    before `start` to the first that starts at or after it. Both are found by
-    one regex call each that reads only the sentence, not the paragraph before
-    it: entity pages ask this for every article of every entity.
+    before `start` to the first that starts at or after it; entity pages ask
+    this for every article of every entity, so neither is found by scanning the
+    paragraph from its start.
     """
     last = _LAST_END.match(text, 0, start)
     while last is not None and last.end(1) == start and _SPACE.match(text, start):
