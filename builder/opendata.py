@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str
+from operator import attrgetter
 
 from .model import Article
 
@@ -214,6 +215,9 @@ def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+_ENTITY_ID = attrgetter("entity_id")
+
+
 def articles_csv(articles: Sequence[Article], sections: Mapping[str, Sequence[str]]) -> str:
     rows = [
         (
@@ -229,7 +233,7 @@ def articles_csv(articles: Sequence[Article], sections: Mapping[str, Sequence[st
             a.byline,
             " | ".join(sections.get(a.id, ())),
             len(a.paragraphs),
-            " | ".join(e.entity_id for e in a.entities),
+            " | ".join(map(_ENTITY_ID, a.entities)),
             a.annotated,
             a.source,
             a.line,
