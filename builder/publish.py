@@ -9,7 +9,6 @@ file system beyond the shipped map outline and mkdocs.yml's `site_url`.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from . import browse, feeds, opendata, seo
@@ -49,17 +48,13 @@ def registry_extra(entities: Mapping[str, object]) -> dict[str, dict[str, object
 
 
 def places(
-    articles: Sequence[Article], coordinates: Mapping[str, tuple[float, float]], isos: Mapping[str, str] | None = None
+    records: Sequence[opendata.EntityRecord],
+    coordinates: Mapping[str, tuple[float, float]],
+    isos: Mapping[str, str] | None = None,
 ) -> list[Place]:
-    counts: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for article in articles:
-        for entity in article.entities:
-            if entity.type == "place":
-                counts[entity.entity_id] += 1
-                names.setdefault(entity.entity_id, entity.name)
+    """The archive's places with their article counts, from the open-data entity records (one pass for both)."""
     return places_from(
-        {k: (names[k], counts[k]) for k in counts},
+        {r.id: (r.name, len(r.articles)) for r in records if r.type == "place"},
         coordinates,
         lambda entity_id: browse.entity_url("place", entity_id),
         isos,
@@ -97,7 +92,8 @@ def add_reader_pages(output: Output, articles: Sequence[Article], registry: Mapp
     base = seo.site_url()
     coordinates = registry_coordinates(registry)
     isos = {k: e.iso for k, e in registry.items() if getattr(e, "type", None) == "place" and getattr(e, "iso", None)}
-    all_places = places(articles, coordinates, isos)
+    records = opendata.entity_records(articles, browse.entity_url, registry_extra(registry))
+    all_places = places(records, coordinates, isos)
     has_places = True  # the places page is in the nav, so it always exists (saying so when empty)
     chart = lambda page_url: timeline_svg(articles, page_url)  # noqa: E731 - links are relative to each page
     for path, page in browse.browse_pages(articles, timeline=chart, map_available=has_places, lazy=True).items():
@@ -120,7 +116,6 @@ def add_reader_pages(output: Output, articles: Sequence[Article], registry: Mapp
     output.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n")
     output.add(feeds.ATOM_PATH, feeds.atom_feed(articles, base))
     output.add(feeds.JSON_PATH, feeds.json_feed(articles, base))
-    records = opendata.entity_records(articles, browse.entity_url, registry_extra(registry))
     output.add("data/entities.json", opendata.entities_json(records, base))
     output.add("data/entities.csv", opendata.entities_csv(records))
     output.add("data/articles.csv", opendata.articles_csv(articles, browse.article_sections(articles)))
