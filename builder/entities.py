@@ -45,7 +45,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
-from itertools import compress, islice
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -85,7 +86,9 @@ ORG_MAX_WORDS = 5
 HEAD_IN_NAME = frozenset(normalize(w) for w in ("حزب", "حركة", "جبهة", "جماعة", "كتائب", "ائتلاف"))
 TYPE_ORDER: dict[str, int] = {"person": 0, "organisation": 1, "place": 2}
 TYPE_SLUG: dict[str, str] = {"person": "p", "organisation": "o", "place": "g"}
-HARD, QUOTED, COMMA = 1, 2, 4  # what a gap between words holds: a clause boundary, a quote mark, only a comma
+# What text between words holds, as bits that add up when two pieces of text are joined by a space:
+# a clause boundary, a quote mark, a comma.
+HARD, QUOTED, COMMA = 1, 2, 4
 
 
 @lru_cache(maxsize=131072)
@@ -157,13 +160,13 @@ def _peel(surface: str, peeled: int) -> int:
 
 
 def gap_bits(gap: str) -> int:
-    """What the text between two words holds: HARD (a clause boundary), QUOTED (a quote mark), COMMA."""
-    if gap == " " or not gap:
+    """HARD, QUOTED and COMMA for a piece of the text between two words."""
+    if not gap:
         return 0
     return (
         (HARD if HARD_GAP.search(gap) else 0)
         | (0 if _QUOTES.isdisjoint(gap) else QUOTED)
-        | (COMMA if gap.strip() in ("،", ",") else 0)
+        | (COMMA if "،" in gap or "," in gap else 0)
     )
 
 
@@ -171,7 +174,7 @@ def gap_bits(gap: str) -> int:
 
 
 class Memo(dict):
-    """`compute(word)` once per distinct word; `map(memo.__getitem__, words)` then runs in C for the rest."""
+    """`compute(item)` once per distinct item; `map(memo.__getitem__, items)` then runs in C for the rest."""
 
     __slots__ = ("compute",)
 
@@ -179,12 +182,51 @@ class Memo(dict):
         super().__init__()
         self.compute = compute
 
-    def __missing__(self, word):
-        value = self[word] = self.compute(word)
+    def __missing__(self, item):
+        value = self[item] = self.compute(item)
         return value
 
 
 START = 32  # word bit: a stem of the word is the first word of a registry name (the cue bits are below)
+
+
+class Unit(NamedTuple):
+    """One word with the characters around it up to the spaces: the unit of text analysed once per distinct run.
+
+    Text between two words is `tail` of the first, a space, then `lead` of
+    the second (in a text split word by word, see `Tokens`, the space is not
+    there and `lead` holds all of it).
+    """
+
+    lead: str  # characters before the word: «، (
+    word: str  # as written
+    tail: str  # characters after it: ،.»
+    key: str  # matching form
+    bits: int  # START and the discovery rules it cues
+    term: str | None  # as a related-articles term
+    lead_bits: int  # `gap_bits` of lead and tail
+    tail_bits: int
+    size: int  # characters of lead, word and tail
+
+
+# Unit fields by position, for `map` in C and the hot loops.
+_LEAD, _WORD, _TAIL, _KEY, _BITS, _TERM, _LEAD_BITS, _TAIL_BITS, _SIZE = range(9)
+_GET_BITS, _GET_TERM, _GET_KEY, _GET_SIZE = itemgetter(_BITS), itemgetter(_TERM), itemgetter(_KEY), itemgetter(_SIZE)
+
+
+def _unit(bits: Memo, gaps: Memo, lead: str, word: str, tail: str) -> Unit:
+    key = token_key(word)
+    size = len(lead) + len(word) + len(tail)
+    return Unit(lead, word, tail, key, bits[key], term_of(key), gaps[lead], gaps[tail], size)
+
+
+def _run_unit(bits: Memo, gaps: Memo, run: str) -> Unit | None:
+    """The unit of a run of text between two spaces, or None unless it holds exactly one word."""
+    parts = _SPLIT.split(run)
+    if len(parts) != 3:
+        return None
+    lead, word, tail = parts
+    return _unit(bits, gaps, lead, run if len(word) == len(run) else word, tail)
 
 
 def _entries(trie: dict, key: str) -> tuple[tuple[dict, int], ...]:
@@ -201,51 +243,67 @@ class Vocabulary:
 
     It lives as long as its matcher (one build), so its memory is the
     build's vocabulary and is freed with it; a process-pool worker gets an
-    empty one of its own. Keyed by matching form after `key`, so words that
-    differ only in diacritics share their entries.
+    empty one of its own.
     """
 
-    __slots__ = ("bits", "entries", "gap", "key", "term", "trie")
+    __slots__ = ("bits", "entries", "gap", "run", "trie")
 
     def __init__(self, trie: dict) -> None:
         self.trie = trie
-        self.key = Memo(token_key)  # surface -> matching form
         self.bits = Memo(partial(_key_bits, trie))  # matching form -> START | the discovery rules it cues
         self.entries = Memo(partial(_entries, trie))  # matching form -> where its stems enter the trie
-        self.term = Memo(term_of)  # matching form -> its related-articles term, or None
-        self.gap = Memo(gap_bits)  # text between two words -> HARD | QUOTED
+        self.gap = Memo(gap_bits)  # text around words -> HARD | QUOTED | COMMA
+        self.run = Memo(partial(_run_unit, self.bits, self.gap))  # run between spaces -> its Unit, or None
 
     def __reduce__(self):
         return (Vocabulary, (self.trie,))
 
 
 class Tokens:
-    """The words of a run of texts (an article's title, then its paragraphs), split once.
+    """The words of a run of texts (an article's title, then its paragraphs), each once.
 
-    `re.split` hands each text over as gap, word, gap, …, word, gap (`parts`);
-    `keys` (matching forms) run over all the texts, and `bounds[t]` is the
-    index of text t's first word, so no match or rule reaches past the end of
-    its own text. Character offsets are counted only for the words that need them.
+    A text is split on spaces (a fast C loop) and each run between spaces is
+    looked up in the `Vocabulary`, which split it with the word regular
+    expression the first time the build met it: almost every run is one word
+    with its punctuation, a `Unit`. A text with a run that is not (two words
+    joined by a hyphen, a lone dash, two spaces) is split word by word
+    instead, with the whole text between words in `lead`. `units` run over all
+    the texts and `bounds[t]` is the index of text t's first word, so no match
+    or rule reaches past the end of its own text.
     """
 
-    __slots__ = ("bounds", "first", "keys", "marked", "n", "parts", "texts", "vocab")
+    __slots__ = ("bounds", "first", "marked", "n", "seps", "texts", "units", "vocab")
 
     def __init__(self, texts: Sequence[str], vocab: Vocabulary, first: int = 0) -> None:
         self.texts = texts
-        self.parts: list[list[str]] = []
-        keys: list[str] = []
+        self.seps: list[str] = []  # what joins one unit to the next in each text
+        units: list[Unit] = []
         bounds = [0]
-        key = vocab.key.__getitem__
+        run = vocab.run.__getitem__
         for text in texts:
-            parts = _SPLIT.split(text)
-            self.parts.append(parts)
-            keys += map(key, islice(parts, 1, None, 2))
-            bounds.append(len(keys))
-        self.keys, self.bounds, self.n = keys, bounds, len(keys)
+            runs = list(map(run, text.split(" ")))
+            if all(runs):
+                self.seps.append(" ")
+            else:
+                runs = _word_by_word(text, vocab)
+                self.seps.append("")
+            units += runs
+            bounds.append(len(units))
+        self.units, self.bounds, self.n = units, bounds, len(units)
         # The few words that can start a registry name or cue a discovery rule, found in C.
-        self.marked = list(compress(range(self.n), map(vocab.bits.__getitem__, keys)))
+        self.marked = list(compress(range(self.n), map(_GET_BITS, units)))
         self.first = first  # paragraph index of texts[0]: -1 when it is the title
         self.vocab = vocab
+
+    @property
+    def keys(self) -> list[str]:
+        return list(map(_GET_KEY, self.units))
+
+    def terms(self) -> Counter[str]:
+        """Related-articles term counts of all the texts."""
+        counts = Counter(map(_GET_TERM, self.units))
+        counts.pop(None, None)
+        return counts
 
     def text_of(self, k: int) -> int:
         """Index (into the texts) of the text word k belongs to."""
@@ -254,16 +312,47 @@ class Tokens:
     def paragraph(self, k: int) -> int:
         return self.text_of(k) + self.first
 
-    def word(self, k: int) -> str:
-        t = self.text_of(k)
-        return self.parts[t][2 * (k - self.bounds[t]) + 1]
+    def gap_bits(self, k: int) -> int:
+        """HARD, QUOTED, COMMA of the text between word k-1 and word k (of the same text)."""
+        units = self.units
+        return units[k - 1][_TAIL_BITS] | units[k][_LEAD_BITS]
 
-    def span(self, first: int, last: int) -> tuple[int, int]:
-        """Offsets of words [first, last] (one text's) in their text."""
+    def hard(self, k: int) -> int:
+        return (self.units[k - 1][_TAIL_BITS] | self.units[k][_LEAD_BITS]) & HARD
+
+    def gap(self, k: int) -> str:
+        """The text between word k-1 and word k (of the same text)."""
+        return self.units[k - 1].tail + self.seps[self.text_of(k)] + self.units[k].lead
+
+    def after(self, k: int) -> str:
+        """The character right after word k ("" at the end of its text)."""
+        t = self.text_of(k)
+        unit = self.units[k]
+        if k + 1 < self.bounds[t + 1]:
+            return (unit.tail + self.seps[t] + self.units[k + 1].lead)[:1]
+        return unit.tail[:1]
+
+    def span(self, first: int, last: int, peeled: int = 0) -> tuple[int, int, int]:
+        """(paragraph, start, end) of words first…last of one text; `peeled` characters of the first left out."""
         t = self.text_of(first)
-        parts, b = self.parts[t], self.bounds[t]
-        start = len("".join(parts[: 2 * (first - b) + 1]))
-        return start, start + len("".join(parts[2 * (first - b) + 1 : 2 * (last - b) + 2]))
+        b, units, sep = self.bounds[t], self.units, len(self.seps[t])
+        start = sum(map(_GET_SIZE, units[b:first])) + (first - b) * sep + len(units[first].lead)
+        if last == first:
+            end = start + len(units[first].word)
+        else:
+            end = start + sum(map(_GET_SIZE, units[first:last])) + (last - first) * sep
+            end += len(units[last].lead) + len(units[last].word) - len(units[first].lead)
+        return t + self.first, start + _peel(units[first].word, peeled) if peeled else start, end
+
+
+def _word_by_word(text: str, vocab: Vocabulary) -> list[Unit]:
+    """Units of a text whose runs are not all single words: each holds the whole text before its word."""
+    parts = _SPLIT.split(text)
+    last = len(parts) // 2 - 1
+    return [
+        _unit(vocab.bits, vocab.gap, parts[2 * q], parts[2 * q + 1], parts[-1] if q == last else "")
+        for q in range(last + 1)
+    ]
 
 
 # ---------------------------------------------------------------- the trie
@@ -307,68 +396,86 @@ def build_matcher(entities: Iterable[Entity]) -> Matcher:
 
 
 class Hit(NamedTuple):
-    """A name matched in `Tokens`: word indices [first, last], offsets into their text."""
+    """A name matched in `Tokens`: its words [first, last], and where it is in which paragraph."""
 
     first: int
     last: int
-    start: int
+    paragraph: int
+    start: int  # offsets into the paragraph
     end: int
     entity_id: str
 
 
 def match_tokens(tokens: Tokens, trie: dict, vetoes: Mapping[str, frozenset[str]]) -> list[Hit]:
     """Non-overlapping matches, longest first; only a name's first word may carry clitics."""
-    vocab = tokens.vocab
-    keys, bounds, all_parts, gaps = tokens.keys, tokens.bounds, tokens.parts, vocab.gap
+    vocab, units, bounds = tokens.vocab, tokens.units, tokens.bounds
     # Most words start no name: the few that do, by one memo or set test per word, in C.
     if trie is vocab.trie:
-        bits = vocab.bits
-        starters = [i for i in tokens.marked if bits[keys[i]] & START]
+        starters = [i for i in tokens.marked if units[i][_BITS] & START]
         entries = vocab.entries
     else:
         firsts = frozenset().union(*(keys_with_stem(k) for k in trie if k != END))
-        starters = list(compress(range(tokens.n), map(firsts.__contains__, keys)))
+        starters = list(compress(range(tokens.n), map(firsts.__contains__, map(_GET_KEY, units))))
         entries = Memo(partial(_entries, trie))
     found: list[tuple[int, int, int, str]] = []  # (-length, first, peeled, id)
     b = hi = 0
-    parts: list[str] = []
     for i in starters:
         if i >= hi:  # the starters run in order: move on to i's text
             t = bisect_right(bounds, i) - 1
-            b, hi, parts = bounds[t], bounds[t + 1], all_parts[t]
-        key = keys[i]
-        best: tuple[int, int, str] | None = None  # (last, peeled, id)
+            b, hi = bounds[t], bounds[t + 1]
+        key = units[i][_KEY]
+        best = -1  # the longest name's last word, how much of the first word was peeled, its entity
         for node, peeled in entries[key]:
-            j = i
-            last = (j, node[END]) if END in node else None
+            j = last = i
+            entity_id = node.get(END)
             while j + 1 < hi:
-                nxt = node.get(keys[j + 1])
-                if nxt is None or gaps[parts[2 * (j + 1 - b)]]:  # a boundary or a quote mark before it
+                nxt = node.get(units[j + 1][_KEY])
+                if nxt is None or units[j][_TAIL_BITS] | units[j + 1][_LEAD_BITS]:  # a boundary or quote mark
                     break
                 node, j = nxt, j + 1
                 if END in node:
-                    last = (j, node[END])
-            if last is not None and (best is None or last[0] > best[0]):
-                best = (last[0], peeled, last[1])
-        if best is None or (best[0] == i and key in NEVER_MATCH):
+                    last, entity_id = j, node[END]
+            if entity_id is not None and last > best:
+                best, best_peeled, best_id = last, peeled, entity_id
+        if best < 0 or (best == i and key in NEVER_MATCH):
             continue  # a common word may begin a longer name («جنوب السودان»), never be one
-        veto = vetoes.get(best[2])
-        if veto and best[1] == 0 and i > b and not gaps[parts[2 * (i - b)]] & HARD and keys[i - 1] in veto:
+        veto = vetoes.get(best_id)
+        if veto and best_peeled == 0 and i > b and units[i - 1][_KEY] in veto and not tokens.hard(i):
             continue
-        found.append((i - best[0] - 1, i, best[1], best[2]))
+        found.append((i - best - 1, i, best_peeled, best_id))
+    if not found:
+        return []
     found.sort()
     taken = bytearray(tokens.n)
-    hits: list[Hit] = []
+    kept = []
     for neg_len, first, peeled, entity_id in found:
         last = first - neg_len - 1
-        if any(taken[first : last + 1]):
-            continue
-        taken[first : last + 1] = b"\1" * (last - first + 1)
-        start, end = tokens.span(first, last)
+        if first == last:
+            if taken[first]:
+                continue
+            taken[first] = 1
+        else:
+            if any(taken[first : last + 1]):
+                continue
+            taken[first : last + 1] = b"\1" * (last - first + 1)
+        kept.append((first, last, peeled, entity_id))
+    kept.sort()
+    # Offsets, summing the lengths of the words in between from one name to the next.
+    units, bounds, seps = tokens.units, tokens.bounds, tokens.seps
+    hits: list[Hit] = []
+    hi = 0
+    for first, last, peeled, entity_id in kept:
+        if first >= hi:  # a new text: count from its start
+            t = bisect_right(bounds, first) - 1
+            at, hi, sep, pos = bounds[t], bounds[t + 1], len(seps[t]), 0
+        pos += sum(map(_GET_SIZE, units[at:first])) + (first - at) * sep  # where word `first`'s unit starts
+        at = first
+        start = pos + len(units[first].lead)
+        end = pos + sum(map(_GET_SIZE, units[first:last])) + (last - first) * sep
+        end += len(units[last].lead) + len(units[last].word)
         if peeled:
-            start += _peel(tokens.word(first), peeled)
-        hits.append(Hit(first, last, start, end, entity_id))
-    hits.sort()
+            start += _peel(units[first].word, peeled)
+        hits.append(Hit(first, last, t + tokens.first, start, end, entity_id))
     return hits
 
 
@@ -429,27 +536,20 @@ def _name_word(key: str, first: bool) -> bool:
 
 
 class _Text(NamedTuple):
-    """One text as the discovery rules see it: the article's words [b, hi)."""
+    """One paragraph as the discovery rules see it: the article's words [b, hi)."""
 
     paragraph: int
     text: str
     b: int
     hi: int
-    parts: list[str]
-    keys: list[str]
-    gaps: Memo
+    units: list[Unit]
+    tokens: Tokens
 
     def gap(self, k: int) -> str:
-        return self.parts[2 * (k - self.b)]
+        return self.tokens.gap(k)
 
     def hard(self, k: int) -> int:
-        return self.gaps[self.parts[2 * (k - self.b)]] & HARD
-
-    def start(self, k: int) -> int:
-        return sum(map(len, self.parts[: 2 * (k - self.b) + 1]))
-
-    def end(self, k: int) -> int:
-        return self.start(k) + len(self.parts[2 * (k - self.b) + 1])
+        return self.tokens.hard(k)
 
 
 def _name_run(x: _Text, j: int, taken: bytearray, allow_comma_start: bool) -> int | None:
@@ -459,11 +559,11 @@ def _name_run(x: _Text, j: int, taken: bytearray, allow_comma_start: bool) -> in
         return None
     if x.hard(j) and x.gap(j).strip() not in ("،", ","):
         return None
-    if not _name_word(x.keys[j], True):
+    if not _name_word(x.units[j][_KEY], True):
         return None
     k = j
     while k + 1 < hi and not x.hard(k + 1) and not taken[k + 1] and k - j + 1 < NAME_MAX_WORDS + 1:
-        if not _name_word(x.keys[k + 1], False):
+        if not _name_word(x.units[k + 1][_KEY], False):
             return None
         k += 1
     size = k - j + 1
@@ -483,31 +583,32 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
     gains each name found, so later rules never take its words again.
     """
     found: list[tuple[int, int, Found]] = []
-    keys, bounds, bits, gaps = tokens.keys, tokens.bounds, tokens.vocab.bits, tokens.vocab.gap
+    units, bounds = tokens.units, tokens.bounds
 
     def add(x: _Text, kind: EntityType, first: int, last: int, rule: str, head: int | None = None) -> None:
-        start, end = x.start(first), x.end(last)
+        _, start, end = tokens.span(first, last)
         name = " ".join(x.text[start:end].split())
-        if head is not None and _plain(keys[head]) in HEAD_IN_NAME:
-            peeled = next(p for s, p in stems(keys[head]) if s in ORG_HEADS)
-            name = x.text[x.start(head) + _peel(x.parts[2 * (head - x.b) + 1], peeled) : x.end(head)] + " " + name
+        if head is not None and _plain(units[head][_KEY]) in HEAD_IN_NAME:
+            peeled = next(p for s, p in stems(units[head][_KEY]) if s in ORG_HEADS)
+            _, head_start, head_end = tokens.span(head, head, peeled)
+            name = x.text[head_start:head_end] + " " + name
         used[first : last + 1] = b"\1" * (last - first + 1)
         found.append((first, last, Found(kind, name, x.paragraph, start, end, rule)))
 
     body = bounds[max(0, -tokens.first)]  # the first paragraph's first word
-    x = _Text(0, "", 0, 0, [], keys, gaps)
+    x = _Text(0, "", 0, 0, units, tokens)
     for i in tokens.marked:
-        cue = bits[keys[i]] & CUES
+        cue = units[i][_BITS] & CUES
         if not cue or used[i] or i < body:
             continue
         if i >= x.hi:  # the cues run in order: move on to i's text
             t = bisect_right(bounds, i) - 1
-            x = _Text(t + tokens.first, tokens.texts[t], bounds[t], bounds[t + 1], tokens.parts[t], keys, gaps)
+            x = _Text(t + tokens.first, tokens.texts[t], bounds[t], bounds[t + 1], units, tokens)
         hi = x.hi
         # Title, its complement, then the name: «نائب وزير الخارجية الأميركي كريستوفر لانداو،».
         if cue & CUE_TITLE:
             j = i + 1
-            while j < hi and not x.hard(j) and (used[j] or _title_word(keys[j])):
+            while j < hi and not x.hard(j) and (used[j] or _title_word(units[j][_KEY])):
                 j += 1
             # «الرئيس دونالد ترامب، ومسؤولون»: the title already has its (registered) name.
             after_name = j > i + 1 and used[j - 1] and j < hi and x.hard(j)
@@ -517,13 +618,13 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
                 continue
         # Speech verb, name, comma, role: «وقال موسى آغ أشاراتومان، عضو …». The comma after a
         # 2–4 word name is looked for first: most speech verbs are followed by no name.
-        if cue & CUE_SPEECH and any(gaps[x.gap(k)] & COMMA for k in range(i + 3, min(i + 6, hi))):
+        if cue & CUE_SPEECH and any(tokens.gap_bits(k) & COMMA for k in range(i + 3, min(i + 6, hi))):
             last = _name_run(x, i + 1, used, allow_comma_start=False)
             if (
                 last is not None
                 and last + 1 < hi
-                and gaps[x.gap(last + 1)] & COMMA
-                and (keys[last + 1] in ROLE_AFTER or _plain(keys[last + 1]) in ROLE_AFTER)
+                and x.gap(last + 1).strip() in ("،", ",")
+                and (units[last + 1][_KEY] in ROLE_AFTER or _plain(units[last + 1][_KEY]) in ROLE_AFTER)
             ):
                 add(x, "person", i + 1, last, "speech")
                 continue
@@ -532,10 +633,10 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
             k = i + 1
             while k + 1 < hi and not x.hard(k + 1) and _QUOTES.isdisjoint(x.gap(k + 1)):
                 k += 1
-            inner = keys[i + 1 : k + 1]
+            inner = [u.key for u in units[i + 1 : k + 1]]
             if (
                 k - i <= ORG_MAX_WORDS
-                and x.gap(k + 1)[:1] in QUOTE_CLOSE  # the character right after the last word
+                and tokens.after(k) in QUOTE_CLOSE
                 and not any(used[i + 1 : k + 1])
                 and not any(key in STOPWORDS or key in NEVER_MATCH for key in inner)
                 and not (len(inner) == 1 and (inner[0].isdigit() or len(inner[0]) < 3))
@@ -556,13 +657,14 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
             second = j + 1
             if (
                 _place_word(x, j, used, first_gap_ok=True)
-                and keys[second].startswith("و")
+                and units[second][_KEY].startswith("و")
                 and x.gap(second).strip() in ("", "،", ",")
                 and _place_word(x, second, used, first_gap_ok=True, drop_conj=True)
                 and _place_ends(x, j + 2, used)
             ):
                 add(x, "place", j, j, "place-dual")
-                start, end = x.start(second) + 1, x.end(second)
+                _, start, end = tokens.span(second, second)
+                start += 1
                 used[second] = 1
                 found.append((second, second, Found("place", x.text[start:end], x.paragraph, start, end, "place-dual")))
     return found
@@ -580,7 +682,7 @@ def _place_key(key: str) -> bool:
 def _place_word(x: _Text, j: int, used: bytearray, first_gap_ok: bool = False, drop_conj: bool = False) -> bool:
     if j >= x.hi or used[j] or (x.hard(j) and not first_gap_ok):
         return False
-    key = x.keys[j]
+    key = x.units[j][_KEY]
     return _place_key(key[1:] if drop_conj else key)
 
 
@@ -588,7 +690,7 @@ def _place_ends(x: _Text, j: int, used: bytearray) -> bool:
     """The place name is one word: what follows must not continue it."""
     if j >= x.hi or x.hard(j) or used[j]:
         return True
-    key = x.keys[j]
+    key = x.units[j][_KEY]
     return key in STOPWORDS or _plain(key) in STOPWORDS or key.startswith(ARTICLE) or _head_key(key, _ALL_PLACE_HEADS)
 
 
@@ -664,7 +766,7 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     for h in hits:
         used[h.first : h.last + 1] = b"\1" * (h.last - h.first + 1)
     found = discover(tokens, used)  # marks the names it finds in `used` too
-    terms = Counter(filter(None, map(matcher.vocab.term.__getitem__, tokens.keys)))
+    terms = tokens.terms()
     # Second pass: names found in this article, everywhere in it (discovered names
     # and people's short forms), in the words the first pass left free.
     local: dict = {}
@@ -685,7 +787,7 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
         hits += [h for h in match_tokens(tokens, local, {}) if not any(used[h.first : h.last + 1])]
     return ArticleAnalysis(
         article.id,
-        tuple((tokens.paragraph(h.first), h.start, h.end, h.entity_id) for h in hits),
+        tuple((h.paragraph, h.start, h.end, h.entity_id) for h in hits),
         tuple(f for _, _, f in found),
         pack_terms(terms),
     )
@@ -826,22 +928,27 @@ def link_entities(
     mentions_of: dict[str, list[str]] = defaultdict(list)
     for article, analysis in zip(articles, analyses, strict=True):
         texts = (article.title, *article.paragraphs)  # paragraph p is texts[p + 1]
-        mentions: dict[str, list[Mention]] = defaultdict(list)
+        places = [(f.paragraph, f.start, f.end, form_to_id[form_of(f.name)]) for f in analysis.found]
         for p, start, end, entity_id in analysis.hits:
             if entity_id.startswith("found:"):
                 entity_id = form_to_id.get(entity_id.split(":", 2)[2], "")
             if entity_id:
-                mentions[entity_id].append(Mention(texts[p + 1][start:end], p, start, end))
-        for f in analysis.found:
-            entity_id = form_to_id[form_of(f.name)]
-            mentions[entity_id].append(Mention(texts[f.paragraph + 1][f.start : f.end], f.paragraph, f.start, f.end))
+                places.append((p, start, end, entity_id))
+        # In reading order (no two mentions start at one place), so each entity's mentions come
+        # out ordered and the entities in the order of their first mention.
+        places.sort()
+        mentions: dict[str, list[Mention]] = {}
+        for p, start, end, entity_id in places:
+            mention = Mention(texts[p + 1][start:end], p, start, end)
+            if entity_id in mentions:
+                mentions[entity_id].append(mention)
+            else:
+                mentions[entity_id] = [mention]
+                mentions_of[entity_id].append(article.id)
         items = []
         for entity_id, ms in mentions.items():
             entity = all_entities[entity_id]
-            ordered = tuple(sorted(ms, key=lambda m: (m.paragraph, m.start)))
-            items.append(ArticleEntity(entity_id, entity.name, entity.type, ordered))
-            mentions_of[entity_id].append(article.id)
-        items.sort(key=lambda e: (e.mentions[0].paragraph, e.mentions[0].start, e.entity_id))
+            items.append(ArticleEntity(entity_id, entity.name, entity.type, tuple(ms)))
         linked.append(replace(article, entities=tuple(items)))
     named = {eid: all_entities[eid] for eid in sorted(mentions_of)}
     index = EntityIndex(
