@@ -19,18 +19,17 @@ the articles where a cue found it, and gets a stable id derived from its
 matching form, so that an editor who pastes the report's YAML keeps its URL.
 
 Within one article a person found by full name is also found by the rest of
-Within one article a person found by full name is also found by the rest of
 the name after the first name («الأنصاري» after «عمر الأنصاري»), which is how
 news Arabic refers to people a second time.
 
-Speed: an archive has millions of words but a vocabulary of tens of
-thousands, and all but a few words start neither a name nor a rule. So an
-article's texts are split by one `re.split`, every per-word question
-(matching form, can it start a name, which rules does it cue, which term is
-it) is answered once per distinct word by a `Vocabulary` that lives as long
-as the matcher, and the passes over all words are `map`/`compress` over
-those memo dicts, in C; Python runs only at the few words that start
-something.
+Speed: an archive has millions of words but far fewer distinct runs of text
+between spaces (a word with its punctuation), and all but a few words start
+neither a name nor a rule. So a text is split on spaces in C, each distinct
+run is analysed once per build (`Unit`: its word, matching form, cues, term,
+the punctuation around it) by a `Vocabulary` that lives as long as the
+matcher, the passes over all words are `map`/`compress` over those memos,
+and Python runs only at the few words that start something; character
+offsets are counted only for what was found.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ import os
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
@@ -214,10 +213,13 @@ _LEAD, _WORD, _TAIL, _KEY, _BITS, _TERM, _LEAD_BITS, _TAIL_BITS, _SIZE = range(9
 _GET_BITS, _GET_TERM, _GET_KEY, _GET_SIZE = itemgetter(_BITS), itemgetter(_TERM), itemgetter(_KEY), itemgetter(_SIZE)
 
 
+_new_unit = partial(tuple.__new__, Unit)  # without the Python-level __new__
+
+
 def _unit(bits: Memo, gaps: Memo, lead: str, word: str, tail: str) -> Unit:
     key = token_key(word)
     size = len(lead) + len(word) + len(tail)
-    return Unit(lead, word, tail, key, bits[key], term_of(key), gaps[lead], gaps[tail], size)
+    return _new_unit((lead, word, tail, key, bits[key], term_of(key), gaps[lead], gaps[tail], size))
 
 
 def _run_unit(bits: Memo, gaps: Memo, run: str) -> Unit | None:
@@ -295,10 +297,6 @@ class Tokens:
         self.first = first  # paragraph index of texts[0]: -1 when it is the title
         self.vocab = vocab
 
-    @property
-    def keys(self) -> list[str]:
-        return list(map(_GET_KEY, self.units))
-
     def terms(self) -> Counter[str]:
         """Related-articles term counts of all the texts."""
         counts = Counter(map(_GET_TERM, self.units))
@@ -312,10 +310,12 @@ class Tokens:
     def paragraph(self, k: int) -> int:
         return self.text_of(k) + self.first
 
-    def gap_bits(self, k: int) -> int:
-        """HARD, QUOTED, COMMA of the text between word k-1 and word k (of the same text)."""
-        units = self.units
-        return units[k - 1][_TAIL_BITS] | units[k][_LEAD_BITS]
+    def gap_bits(self, first: int, stop: int) -> int:
+        """HARD, QUOTED, COMMA of the text before words first…stop-1 (of one text), together."""
+        units, bits = self.units, 0
+        for k in range(first, stop):
+            bits |= units[k - 1][_TAIL_BITS] | units[k][_LEAD_BITS]
+        return bits
 
     def hard(self, k: int) -> int:
         return (self.units[k - 1][_TAIL_BITS] | self.units[k][_LEAD_BITS]) & HARD
@@ -332,17 +332,28 @@ class Tokens:
             return (unit.tail + self.seps[t] + self.units[k + 1].lead)[:1]
         return unit.tail[:1]
 
-    def span(self, first: int, last: int, peeled: int = 0) -> tuple[int, int, int]:
-        """(paragraph, start, end) of words first…last of one text; `peeled` characters of the first left out."""
-        t = self.text_of(first)
-        b, units, sep = self.bounds[t], self.units, len(self.seps[t])
-        start = sum(map(_GET_SIZE, units[b:first])) + (first - b) * sep + len(units[first].lead)
-        if last == first:
-            end = start + len(units[first].word)
-        else:
-            end = start + sum(map(_GET_SIZE, units[first:last])) + (last - first) * sep
-            end += len(units[last].lead) + len(units[last].word) - len(units[first].lead)
-        return t + self.first, start + _peel(units[first].word, peeled) if peeled else start, end
+    def spans(self, names: Iterable[tuple[int, int, int]]) -> Iterator[tuple[int, int, int]]:
+        """(paragraph, start, end) of each (first word, last word, characters peeled off the first), in reading order.
+
+        Offsets are summed from one name to the next, so all of an
+        article's names cost one pass over its words at most.
+        """
+        units, bounds = self.units, self.bounds
+        hi = 0
+        for first, last, peeled in names:
+            if first >= hi:  # a new text: count from its start
+                t = bisect_right(bounds, first) - 1
+                at, hi, sep, pos = bounds[t], bounds[t + 1], len(self.seps[t]), 0
+            pos += sum(map(_GET_SIZE, units[at:first])) + (first - at) * sep  # where word `first`'s unit starts
+            at = first
+            unit = units[first]
+            start = pos + len(unit[_LEAD])
+            if last == first:
+                end = start + len(unit[_WORD])
+            else:
+                end = pos + sum(map(_GET_SIZE, units[first:last])) + (last - first) * sep
+                end += len(units[last][_LEAD]) + len(units[last][_WORD])
+            yield t + self.first, start + _peel(unit[_WORD], peeled) if peeled else start, end
 
 
 def _word_by_word(text: str, vocab: Vocabulary) -> list[Unit]:
@@ -406,6 +417,9 @@ class Hit(NamedTuple):
     entity_id: str
 
 
+_hit = partial(tuple.__new__, Hit)  # a Hit without the Python-level __new__: one per name in the archive
+
+
 def match_tokens(tokens: Tokens, trie: dict, vetoes: Mapping[str, frozenset[str]]) -> list[Hit]:
     """Non-overlapping matches, longest first; only a name's first word may carry clitics."""
     vocab, units, bounds = tokens.vocab, tokens.units, tokens.bounds
@@ -460,23 +474,10 @@ def match_tokens(tokens: Tokens, trie: dict, vetoes: Mapping[str, frozenset[str]
             taken[first : last + 1] = b"\1" * (last - first + 1)
         kept.append((first, last, peeled, entity_id))
     kept.sort()
-    # Offsets, summing the lengths of the words in between from one name to the next.
-    units, bounds, seps = tokens.units, tokens.bounds, tokens.seps
-    hits: list[Hit] = []
-    hi = 0
-    for first, last, peeled, entity_id in kept:
-        if first >= hi:  # a new text: count from its start
-            t = bisect_right(bounds, first) - 1
-            at, hi, sep, pos = bounds[t], bounds[t + 1], len(seps[t]), 0
-        pos += sum(map(_GET_SIZE, units[at:first])) + (first - at) * sep  # where word `first`'s unit starts
-        at = first
-        start = pos + len(units[first].lead)
-        end = pos + sum(map(_GET_SIZE, units[first:last])) + (last - first) * sep
-        end += len(units[last].lead) + len(units[last].word)
-        if peeled:
-            start += _peel(units[first].word, peeled)
-        hits.append(Hit(first, last, t + tokens.first, start, end, entity_id))
-    return hits
+    places = tokens.spans((first, last, peeled) for first, last, peeled, _ in kept)
+    return [
+        _hit((first, last, *place, entity_id)) for (first, last, _, entity_id), place in zip(kept, places, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------- discovery
@@ -545,34 +546,28 @@ class _Text(NamedTuple):
     units: list[Unit]
     tokens: Tokens
 
-    def gap(self, k: int) -> str:
-        return self.tokens.gap(k)
-
-    def hard(self, k: int) -> int:
-        return self.tokens.hard(k)
-
 
 def _name_run(x: _Text, j: int, taken: bytearray, allow_comma_start: bool) -> int | None:
     """Index of the last word of a 2–4 word name starting at j that ends at a clause boundary."""
     hi = x.hi
-    if j >= hi or taken[j] or (x.hard(j) and not allow_comma_start):
+    if j >= hi or taken[j] or (x.tokens.hard(j) and not allow_comma_start):
         return None
-    if x.hard(j) and x.gap(j).strip() not in ("،", ","):
+    if x.tokens.hard(j) and x.tokens.gap(j).strip() not in ("،", ","):
         return None
     if not _name_word(x.units[j][_KEY], True):
         return None
     k = j
-    while k + 1 < hi and not x.hard(k + 1) and not taken[k + 1] and k - j + 1 < NAME_MAX_WORDS + 1:
+    while k + 1 < hi and not x.tokens.hard(k + 1) and not taken[k + 1] and k - j + 1 < NAME_MAX_WORDS + 1:
         if not _name_word(x.units[k + 1][_KEY], False):
             return None
         k += 1
     size = k - j + 1
     if not NAME_MIN_WORDS <= size <= NAME_MAX_WORDS:
         return None
-    if k + 1 < hi and not x.hard(k + 1):
+    if k + 1 < hi and not x.tokens.hard(k + 1):
         return None  # the run goes on: not a name that ends where names end
-    if any(not _QUOTES.isdisjoint(x.gap(m)) for m in range(j + 1, k + 1)):
-        return None
+    if x.tokens.gap_bits(j + 1, k + 1) & QUOTED:
+        return None  # a quote mark inside: not one name
     return k
 
 
@@ -586,11 +581,11 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
     units, bounds = tokens.units, tokens.bounds
 
     def add(x: _Text, kind: EntityType, first: int, last: int, rule: str, head: int | None = None) -> None:
-        _, start, end = tokens.span(first, last)
+        ((_, start, end),) = tokens.spans([(first, last, 0)])
         name = " ".join(x.text[start:end].split())
         if head is not None and _plain(units[head][_KEY]) in HEAD_IN_NAME:
             peeled = next(p for s, p in stems(units[head][_KEY]) if s in ORG_HEADS)
-            _, head_start, head_end = tokens.span(head, head, peeled)
+            ((_, head_start, head_end),) = tokens.spans([(head, head, peeled)])
             name = x.text[head_start:head_end] + " " + name
         used[first : last + 1] = b"\1" * (last - first + 1)
         found.append((first, last, Found(kind, name, x.paragraph, start, end, rule)))
@@ -608,30 +603,30 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
         # Title, its complement, then the name: «نائب وزير الخارجية الأميركي كريستوفر لانداو،».
         if cue & CUE_TITLE:
             j = i + 1
-            while j < hi and not x.hard(j) and (used[j] or _title_word(units[j][_KEY])):
+            while j < hi and not tokens.hard(j) and (used[j] or _title_word(units[j][_KEY])):
                 j += 1
             # «الرئيس دونالد ترامب، ومسؤولون»: the title already has its (registered) name.
-            after_name = j > i + 1 and used[j - 1] and j < hi and x.hard(j)
+            after_name = j > i + 1 and used[j - 1] and j < hi and tokens.hard(j)
             last = None if after_name else _name_run(x, j, used, allow_comma_start=j > i + 1)
             if last is not None:
                 add(x, "person", j, last, "title")
                 continue
         # Speech verb, name, comma, role: «وقال موسى آغ أشاراتومان، عضو …». The comma after a
         # 2–4 word name is looked for first: most speech verbs are followed by no name.
-        if cue & CUE_SPEECH and any(tokens.gap_bits(k) & COMMA for k in range(i + 3, min(i + 6, hi))):
+        if cue & CUE_SPEECH and tokens.gap_bits(i + 3, min(i + 6, hi)) & COMMA:
             last = _name_run(x, i + 1, used, allow_comma_start=False)
             if (
                 last is not None
                 and last + 1 < hi
-                and x.gap(last + 1).strip() in ("،", ",")
+                and tokens.gap(last + 1).strip() in ("،", ",")
                 and (units[last + 1][_KEY] in ROLE_AFTER or _plain(units[last + 1][_KEY]) in ROLE_AFTER)
             ):
                 add(x, "person", i + 1, last, "speech")
                 continue
         # Organisation head and a quoted name: «وكالة «أسوشييتد برس»».
-        if cue & CUE_ORG and i + 1 < hi and not x.hard(i + 1) and not QUOTE_OPEN.isdisjoint(x.gap(i + 1)):
+        if cue & CUE_ORG and i + 1 < hi and not tokens.hard(i + 1) and not QUOTE_OPEN.isdisjoint(tokens.gap(i + 1)):
             k = i + 1
-            while k + 1 < hi and not x.hard(k + 1) and _QUOTES.isdisjoint(x.gap(k + 1)):
+            while k + 1 < hi and not tokens.hard(k + 1) and _QUOTES.isdisjoint(tokens.gap(k + 1)):
                 k += 1
             inner = [u.key for u in units[i + 1 : k + 1]]
             if (
@@ -644,7 +639,7 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
                 add(x, "organisation", i + 1, k, "org-quoted", head=i)
                 continue
         # Place head and one name word: «قرية دوما»، «بمنطقة فاسكاري».
-        if cue & CUE_PLACE and i + 1 < hi and not x.hard(i + 1):
+        if cue & CUE_PLACE and i + 1 < hi and not tokens.hard(i + 1):
             j = i + 1
             if _place_word(x, j, used) and _place_ends(x, j + 1, used):
                 add(x, "place", j, j, "place-head")
@@ -652,18 +647,18 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
         # Dual place head: «مدينتي غوما وبوكافو»، «منطقتي: وورو، ونوكو».
         if cue & CUE_DUAL and i + 2 < hi:
             j = i + 1
-            if x.gap(j).strip() not in ("", ":"):
+            if tokens.gap(j).strip() not in ("", ":"):
                 continue
             second = j + 1
             if (
                 _place_word(x, j, used, first_gap_ok=True)
                 and units[second][_KEY].startswith("و")
-                and x.gap(second).strip() in ("", "،", ",")
+                and tokens.gap(second).strip() in ("", "،", ",")
                 and _place_word(x, second, used, first_gap_ok=True, drop_conj=True)
                 and _place_ends(x, j + 2, used)
             ):
                 add(x, "place", j, j, "place-dual")
-                _, start, end = tokens.span(second, second)
+                ((_, start, end),) = tokens.spans([(second, second, 0)])
                 start += 1
                 used[second] = 1
                 found.append((second, second, Found("place", x.text[start:end], x.paragraph, start, end, "place-dual")))
@@ -680,7 +675,7 @@ def _place_key(key: str) -> bool:
 
 
 def _place_word(x: _Text, j: int, used: bytearray, first_gap_ok: bool = False, drop_conj: bool = False) -> bool:
-    if j >= x.hi or used[j] or (x.hard(j) and not first_gap_ok):
+    if j >= x.hi or used[j] or (x.tokens.hard(j) and not first_gap_ok):
         return False
     key = x.units[j][_KEY]
     return _place_key(key[1:] if drop_conj else key)
@@ -688,7 +683,7 @@ def _place_word(x: _Text, j: int, used: bytearray, first_gap_ok: bool = False, d
 
 def _place_ends(x: _Text, j: int, used: bytearray) -> bool:
     """The place name is one word: what follows must not continue it."""
-    if j >= x.hi or x.hard(j) or used[j]:
+    if j >= x.hi or x.tokens.hard(j) or used[j]:
         return True
     key = x.units[j][_KEY]
     return key in STOPWORDS or _plain(key) in STOPWORDS or key.startswith(ARTICLE) or _head_key(key, _ALL_PLACE_HEADS)
