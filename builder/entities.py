@@ -186,7 +186,9 @@ class Memo(dict):
         return value
 
 
-START = 32  # word bit: a stem of the word is the first word of a registry name (the cue bits are below)
+# Word bits: the discovery rule a word can start, and START: it can start a registry name.
+CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL, START = 1, 2, 4, 8, 16, 32
+CUES = CUE_TITLE | CUE_SPEECH | CUE_ORG | CUE_PLACE | CUE_DUAL
 
 
 class Unit(NamedTuple):
@@ -236,8 +238,19 @@ def _entries(trie: dict, key: str) -> tuple[tuple[dict, int], ...]:
     return tuple((trie[stem], peeled) for stem, peeled in stems(key) if stem in trie)
 
 
-def _key_bits(trie: dict, key: str) -> int:
-    return (START if any(stem in trie for stem, _ in stems(key)) else 0) | cues(key)
+def word_bits(trie: dict, key: str) -> int:
+    """START if a stem of the word begins a name of `trie`, and the discovery rules the word can start."""
+    bits = (CUE_TITLE if _plain(key) in TITLE_HEADS else 0) | (CUE_SPEECH if key in SPEECH_VERBS else 0)
+    for stem, _ in stems(key):
+        if stem in trie:
+            bits |= START
+        if stem in ORG_HEADS:
+            bits |= CUE_ORG
+        if stem in PLACE_HEADS:
+            bits |= CUE_PLACE
+        if stem in PLACE_HEADS_DUAL:
+            bits |= CUE_DUAL
+    return bits
 
 
 class Vocabulary:
@@ -252,7 +265,7 @@ class Vocabulary:
 
     def __init__(self, trie: dict) -> None:
         self.trie = trie
-        self.bits = Memo(partial(_key_bits, trie))  # matching form -> START | the discovery rules it cues
+        self.bits = Memo(partial(word_bits, trie))  # matching form -> START | the discovery rules it cues
         self.entries = Memo(partial(_entries, trie))  # matching form -> where its stems enter the trie
         self.gap = Memo(gap_bits)  # text around words -> HARD | QUOTED | COMMA
         self.run = Memo(partial(_run_unit, self.bits, self.gap))  # run between spaces -> its Unit, or None
@@ -504,22 +517,8 @@ def _head_key(key: str, heads: frozenset[str]) -> bool:
     return any(stem in heads for stem, _ in stems(key))
 
 
-CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL = 1, 2, 4, 8, 16
-CUES = CUE_TITLE | CUE_SPEECH | CUE_ORG | CUE_PLACE | CUE_DUAL
 _TITLE_WORDS = TITLE_COMPLEMENTS | TITLE_HEADS
 _ALL_PLACE_HEADS = PLACE_HEADS | PLACE_HEADS_DUAL
-
-
-@lru_cache(maxsize=131072)
-def cues(key: str) -> int:
-    """Which discovery rules a word can start, as bits."""
-    return (
-        (CUE_TITLE if _plain(key) in TITLE_HEADS else 0)
-        | (CUE_SPEECH if key in SPEECH_VERBS else 0)
-        | (CUE_ORG if _head_key(key, ORG_HEADS) else 0)
-        | (CUE_PLACE if _head_key(key, PLACE_HEADS) else 0)
-        | (CUE_DUAL if _head_key(key, PLACE_HEADS_DUAL) else 0)
-    )
 
 
 @lru_cache(maxsize=131072)
