@@ -185,6 +185,9 @@ class Memo(dict):
         value = self[item] = self.compute(item)
         return value
 
+    def __reduce__(self):
+        return (Memo, (self.compute,))  # a process-pool worker fills its own
+
 
 # Word bits: the discovery rule a word can start, and START: it can start a registry name.
 CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL, START = 1, 2, 4, 8, 16, 32
@@ -393,9 +396,20 @@ class Matcher:
     not_after: dict[str, frozenset[str]]
     fingerprint: str = ""  # hash of what matching reads from the registry: keys the analysis cache
     vocab: Vocabulary = field(init=False, compare=False, repr=False)  # per-word memo for this trie
+    short_forms: Memo = field(init=False, compare=False, repr=False)  # entity id -> its people's short forms
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocab", Vocabulary(self.trie))
+        object.__setattr__(self, "short_forms", Memo(partial(_registry_short_forms, self.entities, self.trie)))
+
+
+def _registry_short_forms(entities: Mapping[str, Entity], trie: dict, entity_id: str) -> tuple[tuple[str, ...], ...]:
+    """How an article names a registry person a second time, unless that is a registry name itself."""
+    entity = entities[entity_id]
+    if entity.type != "person":
+        return ()
+    shorts = (short_form(name) for name in entity.names)
+    return tuple(short for short in shorts if short and _trie_get(trie, short) is None)
 
 
 def build_matcher(entities: Iterable[Entity]) -> Matcher:
@@ -431,10 +445,16 @@ class Hit(NamedTuple):
 
 
 _hit = partial(tuple.__new__, Hit)  # a Hit without the Python-level __new__: one per name in the archive
+_PLACE = itemgetter(2, 3, 4, 5)  # (paragraph, start, end, entity id)
 
 
-def match_tokens(tokens: Tokens, trie: dict, vetoes: Mapping[str, frozenset[str]]) -> list[Hit]:
-    """Non-overlapping matches, longest first; only a name's first word may carry clitics."""
+def match_tokens(
+    tokens: Tokens, trie: dict, vetoes: Mapping[str, frozenset[str]], taken: bytearray | None = None
+) -> list[Hit]:
+    """Non-overlapping matches, longest first; only a name's first word may carry clitics.
+
+    The matched words are marked in `taken` (given all clear, or made here).
+    """
     vocab, units, bounds = tokens.vocab, tokens.units, tokens.bounds
     # Most words start no name: the few that do, by one memo or set test per word, in C.
     if trie is vocab.trie:
@@ -473,7 +493,7 @@ def match_tokens(tokens: Tokens, trie: dict, vetoes: Mapping[str, frozenset[str]
     if not found:
         return []
     found.sort()
-    taken = bytearray(tokens.n)
+    taken = bytearray(tokens.n) if taken is None else taken
     kept = []
     for neg_len, first, peeled, entity_id in found:
         last = first - neg_len - 1
@@ -755,11 +775,9 @@ def term_of(key: str) -> str | None:
 def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     """Registry matches, discovered names and the term counts of one article."""
     tokens = Tokens((article.title, *article.paragraphs), matcher.vocab, first=-1)
-    hits = match_tokens(tokens, matcher.trie, matcher.not_after)
-    used = bytearray(tokens.n)
-    for h in hits:
-        used[h.first : h.last + 1] = b"\1" * (h.last - h.first + 1)
-    found = discover(tokens, used)  # marks the names it finds in `used` too
+    used = bytearray(tokens.n)  # the words of the names found so far
+    hits = match_tokens(tokens, matcher.trie, matcher.not_after, used)
+    found = discover(tokens, used)
     terms = tokens.terms()
     # Second pass: names found in this article, everywhere in it (discovered names
     # and people's short forms), in the words the first pass left free.
@@ -771,17 +789,13 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
             if short:
                 _trie_add(local, short, "found:person:" + form_of(f.name))
     for entity_id in dict.fromkeys(h.entity_id for h in hits):
-        entity = matcher.entities[entity_id]
-        if entity.type == "person":
-            for name in entity.names:
-                short = short_form(name)
-                if short and _trie_get(matcher.trie, short) is None:
-                    _trie_add(local, short, entity.id)
+        for short in matcher.short_forms[entity_id]:
+            _trie_add(local, short, entity_id)
     if local:
         hits += [h for h in match_tokens(tokens, local, {}) if not any(used[h.first : h.last + 1])]
     return ArticleAnalysis(
         article.id,
-        tuple((h.paragraph, h.start, h.end, h.entity_id) for h in hits),
+        tuple(map(_PLACE, hits)),
         tuple(f for _, _, f in found),
         pack_terms(terms),
     )
