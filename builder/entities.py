@@ -21,6 +21,15 @@ matching form, so that an editor who pastes the report's YAML keeps its URL.
 Within one article a person found by full name is also found by the rest of
 the name after the first name («الأنصاري» after «عمر الأنصاري»), which is how
 news Arabic refers to people a second time.
+
+Speed: an archive has millions of words but far fewer distinct runs of text
+between spaces (a word with its punctuation), and all but a few words start
+neither a name nor a rule. So a text is split on spaces in C, each distinct
+run is analysed once per build (`Unit`: its word, matching form, cues, term,
+the punctuation around it) by a `Vocabulary` that lives as long as the
+matcher, the passes over all words are `map`/`compress` over those memos,
+and Python runs only at the few words that start something; character
+offsets are counted only for what was found.
 """
 
 from __future__ import annotations
@@ -28,12 +37,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, compress
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -73,17 +84,9 @@ ORG_MAX_WORDS = 5
 HEAD_IN_NAME = frozenset(normalize(w) for w in ("حزب", "حركة", "جبهة", "جماعة", "كتائب", "ائتلاف"))
 TYPE_ORDER: dict[str, int] = {"person": 0, "organisation": 1, "place": 2}
 TYPE_SLUG: dict[str, str] = {"person": "p", "organisation": "o", "place": "g"}
-
-
-class Token(NamedTuple):
-    """One word with its original offsets (a tuple: made once per word of the archive, so cheap)."""
-
-    start: int  # offsets into the original text
-    end: int
-    key: str  # matching form, spelling pairs folded
-    hard_before: bool  # a clause boundary lies between the previous token and this one
-    gap_before: str
-    quote_before: bool = False  # a quote mark opens or closes between: a registry name stops there
+# What text between words holds, as bits that add up when two pieces of text are joined by a space:
+# a clause boundary, a quote mark, a comma.
+HARD, QUOTED, COMMA = 1, 2, 4
 
 
 @lru_cache(maxsize=131072)
@@ -122,37 +125,260 @@ def stems(key: str) -> tuple[tuple[str, int], ...]:
     return tuple(seen.items())
 
 
-def tokenize(text: str) -> list[Token]:
-    """Words with offsets; `re.split` hands over words and the gaps between them in one C call."""
-    parts = _SPLIT.split(text)
-    tokens: list[Token] = []
-    pos = 0
-    for k in range(1, len(parts), 2):
-        gap, word = parts[k - 1], parts[k]
-        pos += len(gap)
-        if gap == " " or not gap:
-            hard = quoted = False
-        else:
-            hard = HARD_GAP.search(gap) is not None
-            quoted = not _QUOTES.isdisjoint(gap)
-        end = pos + len(word)
-        tokens.append(Token(pos, end, token_key(word), hard, gap, quoted))
-        pos = end
-    return tokens
+@lru_cache(maxsize=65536)
+def keys_with_stem(stem: str) -> frozenset[str]:
+    """Every word whose `stems` include `stem`: the inverse of `stems`.
+
+    A word reaches a stem by losing at most و/ف then ب/ل/ك (or لل becoming
+    ال), so the candidates are few; each is checked with `stems` itself. A
+    small trie's first words expand to the set of words that can start one of
+    its names, and one set test per word of the text finds them.
+    """
+    clitics = ["", *PROCLITIC_CONJ]
+    fronts = clitics + [c + p for c in clitics for p in PROCLITIC_PREP]
+    candidates = [front + stem for front in fronts]
+    if stem.startswith(ARTICLE):
+        candidates += [c + "لل" + stem[2:] for c in clitics]
+    return frozenset(word for word in candidates if stem in dict(stems(word)))
 
 
 @lru_cache(maxsize=65536)
 def name_keys(name: str) -> tuple[str, ...]:
     """A registry name as the token keys the trie stores."""
-    return tuple(t.key for t in tokenize(name))
+    return tuple(map(token_key, WORD.findall(name)))
 
 
-def _peeled_offset(text: str, token: Token, peeled: int) -> int:
-    """Original offset where the stem starts after `peeled` matching-form characters."""
+@lru_cache(maxsize=65536)
+def _peel(surface: str, peeled: int) -> int:
+    """Original characters before the stem once `peeled` matching-form characters are gone."""
     if not peeled:
-        return token.start
-    _form, index = normalize_with_map(text[token.start : token.end])
-    return token.start + (index[peeled] if peeled < len(index) else 0)
+        return 0
+    _form, index = normalize_with_map(surface)
+    return index[peeled] if peeled < len(index) else 0
+
+
+def gap_bits(gap: str) -> int:
+    """HARD, QUOTED and COMMA for a piece of the text between two words."""
+    if not gap:
+        return 0
+    return (
+        (HARD if HARD_GAP.search(gap) else 0)
+        | (0 if _QUOTES.isdisjoint(gap) else QUOTED)
+        | (COMMA if "،" in gap or "," in gap else 0)
+    )
+
+
+# ---------------------------------------------------------------- words, once per distinct word
+
+
+class Memo(dict):
+    """`compute(item)` once per distinct item; `map(memo.__getitem__, items)` then runs in C for the rest."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Callable) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, item):
+        value = self[item] = self.compute(item)
+        return value
+
+    def __reduce__(self):
+        return (Memo, (self.compute,))  # a process-pool worker fills its own
+
+
+# Word bits: the discovery rule a word can start, and START: it can start a registry name.
+CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL, START = 1, 2, 4, 8, 16, 32
+CUES = CUE_TITLE | CUE_SPEECH | CUE_ORG | CUE_PLACE | CUE_DUAL
+
+
+class Unit(NamedTuple):
+    """One word with the characters around it up to the spaces: the unit of text analysed once per distinct run.
+
+    Text between two words is `tail` of the first, a space, then `lead` of
+    the second (in a text split word by word, see `Tokens`, the space is not
+    there and `lead` holds all of it).
+    """
+
+    lead: str  # characters before the word: «، (
+    word: str  # as written
+    tail: str  # characters after it: ،.»
+    key: str  # matching form
+    bits: int  # START and the discovery rules it cues
+    term: str | None  # as a related-articles term
+    lead_bits: int  # `gap_bits` of lead and tail
+    tail_bits: int
+    size: int  # characters of lead, word and tail
+
+
+# Unit fields by position, for `map` in C and the hot loops.
+_LEAD, _WORD, _TAIL, _KEY, _BITS, _TERM, _LEAD_BITS, _TAIL_BITS, _SIZE = range(9)
+_GET_BITS, _GET_TERM, _GET_KEY, _GET_SIZE = itemgetter(_BITS), itemgetter(_TERM), itemgetter(_KEY), itemgetter(_SIZE)
+
+
+_new_unit = partial(tuple.__new__, Unit)  # without the Python-level __new__
+
+
+def _unit(bits: Memo, gaps: Memo, lead: str, word: str, tail: str) -> Unit:
+    key = token_key(word)
+    size = len(lead) + len(word) + len(tail)
+    return _new_unit((lead, word, tail, key, bits[key], term_of(key), gaps[lead], gaps[tail], size))
+
+
+def _run_unit(bits: Memo, gaps: Memo, run: str) -> Unit | None:
+    """The unit of a run of text between two spaces, or None unless it holds exactly one word."""
+    parts = _SPLIT.split(run)
+    if len(parts) != 3:
+        return None
+    lead, word, tail = parts
+    return _unit(bits, gaps, lead, run if len(word) == len(run) else word, tail)
+
+
+def _entries(trie: dict, key: str) -> tuple[tuple[dict, int], ...]:
+    """(trie node, characters peeled) for each stem of the word that starts a name in `trie`."""
+    return tuple((trie[stem], peeled) for stem, peeled in stems(key) if stem in trie)
+
+
+def word_bits(trie: dict, key: str) -> int:
+    """START if a stem of the word begins a name of `trie`, and the discovery rules the word can start."""
+    bits = (CUE_TITLE if _plain(key) in TITLE_HEADS else 0) | (CUE_SPEECH if key in SPEECH_VERBS else 0)
+    for stem, _ in stems(key):
+        if stem in trie:
+            bits |= START
+        if stem in ORG_HEADS:
+            bits |= CUE_ORG
+        if stem in PLACE_HEADS:
+            bits |= CUE_PLACE
+        if stem in PLACE_HEADS_DUAL:
+            bits |= CUE_DUAL
+    return bits
+
+
+class Vocabulary:
+    """What matching, discovery and the term counts ask of each distinct word, for one registry trie.
+
+    It lives as long as its matcher (one build), so its memory is the
+    build's vocabulary and is freed with it; a process-pool worker gets an
+    empty one of its own.
+    """
+
+    __slots__ = ("bits", "entries", "gap", "run", "trie")
+
+    def __init__(self, trie: dict) -> None:
+        self.trie = trie
+        self.bits = Memo(partial(word_bits, trie))  # matching form -> START | the discovery rules it cues
+        self.entries = Memo(partial(_entries, trie))  # matching form -> where its stems enter the trie
+        self.gap = Memo(gap_bits)  # text around words -> HARD | QUOTED | COMMA
+        self.run = Memo(partial(_run_unit, self.bits, self.gap))  # run between spaces -> its Unit, or None
+
+    def __reduce__(self):
+        return (Vocabulary, (self.trie,))
+
+
+class Tokens:
+    """The words of a run of texts (an article's title, then its paragraphs), each once.
+
+    A text is split on spaces (a fast C loop) and each run between spaces is
+    looked up in the `Vocabulary`, which split it with the word regular
+    expression the first time the build met it: almost every run is one word
+    with its punctuation, a `Unit`. A text with a run that is not (two words
+    joined by a hyphen, a lone dash, two spaces) is split word by word
+    instead, with the whole text between words in `lead`. `units` run over all
+    the texts and `bounds[t]` is the index of text t's first word, so no match
+    or rule reaches past the end of its own text.
+    """
+
+    __slots__ = ("bounds", "first", "marked", "n", "seps", "texts", "units", "vocab")
+
+    def __init__(self, texts: Sequence[str], vocab: Vocabulary, first: int = 0) -> None:
+        self.texts = texts
+        self.seps: list[str] = []  # what joins one unit to the next in each text
+        units: list[Unit] = []
+        bounds = [0]
+        run = vocab.run.__getitem__
+        for text in texts:
+            runs = list(map(run, text.split(" ")))
+            if all(runs):
+                self.seps.append(" ")
+            else:
+                runs = _word_by_word(text, vocab)
+                self.seps.append("")
+            units += runs
+            bounds.append(len(units))
+        self.units, self.bounds, self.n = units, bounds, len(units)
+        # The few words that can start a registry name or cue a discovery rule, found in C.
+        self.marked = list(compress(range(self.n), map(_GET_BITS, units)))
+        self.first = first  # paragraph index of texts[0]: -1 when it is the title
+        self.vocab = vocab
+
+    def terms(self) -> Counter[str]:
+        """Related-articles term counts of all the texts."""
+        counts = Counter(map(_GET_TERM, self.units))
+        counts.pop(None, None)
+        return counts
+
+    def text_of(self, k: int) -> int:
+        """Index (into the texts) of the text word k belongs to."""
+        return bisect_right(self.bounds, k) - 1
+
+    def paragraph(self, k: int) -> int:
+        return self.text_of(k) + self.first
+
+    def gap_bits(self, first: int, stop: int) -> int:
+        """HARD, QUOTED, COMMA of the text before words first…stop-1 (of one text), together."""
+        units, bits = self.units, 0
+        for k in range(first, stop):
+            bits |= units[k - 1][_TAIL_BITS] | units[k][_LEAD_BITS]
+        return bits
+
+    def hard(self, k: int) -> int:
+        return (self.units[k - 1][_TAIL_BITS] | self.units[k][_LEAD_BITS]) & HARD
+
+    def gap(self, k: int) -> str:
+        """The text between word k-1 and word k (of the same text)."""
+        return self.units[k - 1].tail + self.seps[self.text_of(k)] + self.units[k].lead
+
+    def after(self, k: int) -> str:
+        """The character right after word k ("" at the end of its text)."""
+        t = self.text_of(k)
+        unit = self.units[k]
+        if k + 1 < self.bounds[t + 1]:
+            return (unit.tail + self.seps[t] + self.units[k + 1].lead)[:1]
+        return unit.tail[:1]
+
+    def spans(self, names: Iterable[tuple[int, int, int]]) -> Iterator[tuple[int, int, int]]:
+        """(paragraph, start, end) of each (first word, last word, characters peeled off the first), in reading order.
+
+        Offsets are summed from one name to the next, so all of an
+        article's names cost one pass over its words at most.
+        """
+        units, bounds = self.units, self.bounds
+        hi = 0
+        for first, last, peeled in names:
+            if first >= hi:  # a new text: count from its start
+                t = bisect_right(bounds, first) - 1
+                at, hi, sep, pos = bounds[t], bounds[t + 1], len(self.seps[t]), 0
+            pos += sum(map(_GET_SIZE, units[at:first])) + (first - at) * sep  # where word `first`'s unit starts
+            at = first
+            unit = units[first]
+            start = pos + len(unit[_LEAD])
+            if last == first:
+                end = start + len(unit[_WORD])
+            else:
+                end = pos + sum(map(_GET_SIZE, units[first:last])) + (last - first) * sep
+                end += len(units[last][_LEAD]) + len(units[last][_WORD])
+            yield t + self.first, start + _peel(unit[_WORD], peeled) if peeled else start, end
+
+
+def _word_by_word(text: str, vocab: Vocabulary) -> list[Unit]:
+    """Units of a text whose runs are not all single words: each holds the whole text before its word."""
+    parts = _SPLIT.split(text)
+    last = len(parts) // 2 - 1
+    return [
+        _unit(vocab.bits, vocab.gap, parts[2 * q], parts[2 * q + 1], parts[-1] if q == last else "")
+        for q in range(last + 1)
+    ]
 
 
 # ---------------------------------------------------------------- the trie
@@ -167,8 +393,22 @@ class Matcher:
     trie: dict
     entities: dict[str, Entity]
     not_after: dict[str, frozenset[str]]
-    starts: dict[str, bool] = field(default_factory=dict)  # word -> can it start a name (memo)
     fingerprint: str = ""  # hash of what matching reads from the registry: keys the analysis cache
+    vocab: Vocabulary = field(init=False, compare=False, repr=False)  # per-word memo for this trie
+    short_forms: Memo = field(init=False, compare=False, repr=False)  # entity id -> its people's short forms
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vocab", Vocabulary(self.trie))
+        object.__setattr__(self, "short_forms", Memo(partial(_registry_short_forms, self.entities, self.trie)))
+
+
+def _registry_short_forms(entities: Mapping[str, Entity], trie: dict, entity_id: str) -> tuple[tuple[str, ...], ...]:
+    """How an article names a registry person a second time, unless that is a registry name itself."""
+    entity = entities[entity_id]
+    if entity.type != "person":
+        return ()
+    shorts = (short_form(name) for name in entity.names)
+    return tuple(short for short in shorts if short and _trie_get(trie, short) is None)
 
 
 def build_matcher(entities: Iterable[Entity]) -> Matcher:
@@ -192,115 +432,112 @@ def build_matcher(entities: Iterable[Entity]) -> Matcher:
     return Matcher(trie, by_id, vetoes, fingerprint=digest.hexdigest()[:16])
 
 
-@dataclass(frozen=True)
-class Hit:
-    first: int  # token indices [first, last]
+class Hit(NamedTuple):
+    """A name matched in `Tokens`: its words [first, last], and where it is in which paragraph."""
+
+    first: int
     last: int
-    start: int  # original offsets
+    paragraph: int
+    start: int  # offsets into the paragraph
     end: int
     entity_id: str
 
 
+_hit = partial(tuple.__new__, Hit)  # a Hit without the Python-level __new__: one per name in the archive
+_PLACE = itemgetter(2, 3, 4, 5)  # (paragraph, start, end, entity id)
+
+
 def match_tokens(
-    text: str,
-    tokens: Sequence[Token],
-    trie: dict,
-    vetoes: dict[str, frozenset[str]],
-    starts: dict[str, bool] | None = None,
+    tokens: Tokens, trie: dict, vetoes: Mapping[str, frozenset[str]], taken: bytearray | None = None
 ) -> list[Hit]:
-    """Non-overlapping matches, longest first; only a name's first word may carry clitics."""
+    """Non-overlapping matches, longest first; only a name's first word may carry clitics.
+
+    The matched words are marked in `taken` (given all clear, or made here).
+    """
+    vocab, units, bounds = tokens.vocab, tokens.units, tokens.bounds
+    # Most words start no name: the few that do, by one memo or set test per word, in C.
+    if trie is vocab.trie:
+        starters = [i for i in tokens.marked if units[i][_BITS] & START]
+        entries = vocab.entries
+    else:
+        firsts = frozenset().union(*(keys_with_stem(k) for k in trie if k != END))
+        starters = list(compress(range(tokens.n), map(firsts.__contains__, map(_GET_KEY, units))))
+        entries = Memo(partial(_entries, trie))
     found: list[tuple[int, int, int, str]] = []  # (-length, first, peeled, id)
-    n = len(tokens)
-    # Most words start no name: find the few that do with one set test per distinct word.
-    memo = starts if starts is not None else {}
-    starters = set()
-    for k in {t.key for t in tokens}:
-        can = memo.get(k)
-        if can is None:
-            can = memo[k] = any(stem in trie for stem, _ in stems(k))
-        if can:
-            starters.add(k)
-    for i in [i for i, t in enumerate(tokens) if t.key in starters]:
-        token = tokens[i]
-        common = token.key in NEVER_MATCH  # may begin a longer name («جنوب السودان»), never be one
-        best: tuple[int, int, str] | None = None  # (last, peeled, id)
-        for stem, peeled in stems(token.key):
-            node = trie.get(stem)
-            if node is None:
-                continue
-            j = i
-            last = (j, node[END]) if END in node else None
-            while j + 1 < n and not tokens[j + 1].hard_before and not tokens[j + 1].quote_before:
-                nxt = node.get(tokens[j + 1].key)
-                if nxt is None:
+    b = hi = 0
+    for i in starters:
+        if i >= hi:  # the starters run in order: move on to i's text
+            t = bisect_right(bounds, i) - 1
+            b, hi = bounds[t], bounds[t + 1]
+        key = units[i][_KEY]
+        best = -1  # the longest name's last word, how much of the first word was peeled, its entity
+        for node, peeled in entries[key]:
+            j = last = i
+            entity_id = node.get(END)
+            while j + 1 < hi:
+                nxt = node.get(units[j + 1][_KEY])
+                if nxt is None or units[j][_TAIL_BITS] | units[j + 1][_LEAD_BITS]:  # a boundary or quote mark
                     break
                 node, j = nxt, j + 1
                 if END in node:
-                    last = (j, node[END])
-            if last is not None and (best is None or last[0] > best[0]):
-                best = (last[0], peeled, last[1])
-        if best is None or (common and best[0] == i):
+                    last, entity_id = j, node[END]
+            if entity_id is not None and last > best:
+                best, best_peeled, best_id = last, peeled, entity_id
+        if best < 0 or (best == i and key in NEVER_MATCH):
+            continue  # a common word may begin a longer name («جنوب السودان»), never be one
+        veto = vetoes.get(best_id)
+        if veto and best_peeled == 0 and i > b and units[i - 1][_KEY] in veto and not tokens.hard(i):
             continue
-        veto = vetoes.get(best[2])
-        if veto and i > 0 and not token.hard_before and best[1] == 0 and tokens[i - 1].key in veto:
-            continue
-        found.append((-(best[0] - i + 1), i, best[1], best[2]))
+        found.append((i - best - 1, i, best_peeled, best_id))
+    if not found:
+        return []
     found.sort()
-    taken = [False] * n
-    hits: list[Hit] = []
+    taken = bytearray(tokens.n) if taken is None else taken
+    kept = []
     for neg_len, first, peeled, entity_id in found:
         last = first - neg_len - 1
-        if any(taken[first : last + 1]):
-            continue
-        for k in range(first, last + 1):
-            taken[k] = True
-        hits.append(Hit(first, last, _peeled_offset(text, tokens[first], peeled), tokens[last].end, entity_id))
-    hits.sort(key=lambda h: h.start)
-    return hits
+        if first == last:
+            if taken[first]:
+                continue
+            taken[first] = 1
+        else:
+            if any(taken[first : last + 1]):
+                continue
+            taken[first : last + 1] = b"\1" * (last - first + 1)
+        kept.append((first, last, peeled, entity_id))
+    kept.sort()
+    places = tokens.spans((first, last, peeled) for first, last, peeled, _ in kept)
+    return [
+        _hit((first, last, *place, entity_id)) for (first, last, _, entity_id), place in zip(kept, places, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------- discovery
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A name the rules found in the text, before it becomes an entity."""
 
     type: EntityType
     name: str  # as written in the text, the head word added where it belongs to the name
-    first: int
-    last: int
-    start: int
+    paragraph: int
+    start: int  # offsets into the paragraph
     end: int
     rule: str
 
 
-def _plain(token: Token) -> str:
+@lru_cache(maxsize=131072)
+def _plain(key: str) -> str:
     """The word without و/ف: how heads and cues are compared."""
-    key = token.key
     return key[1:] if key[:1] in ("و", "ف") and len(key) > 2 else key
 
 
-def _head_key(token: Token, heads: frozenset[str]) -> bool:
-    return any(stem in heads for stem, _ in stems(token.key))
+def _head_key(key: str, heads: frozenset[str]) -> bool:
+    return any(stem in heads for stem, _ in stems(key))
 
 
-CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL = 1, 2, 4, 8, 16
 _TITLE_WORDS = TITLE_COMPLEMENTS | TITLE_HEADS
-
-
-@lru_cache(maxsize=131072)
-def cues(key: str) -> int:
-    """Which discovery rules a word can start, as bits; cached, so most words cost one lookup."""
-    token = Token(0, 0, key, False, "")
-    plain = _plain(token)
-    return (
-        (CUE_TITLE if plain in TITLE_HEADS else 0)
-        | (CUE_SPEECH if key in SPEECH_VERBS else 0)
-        | (CUE_ORG if _head_key(token, ORG_HEADS) else 0)
-        | (CUE_PLACE if _head_key(token, PLACE_HEADS) else 0)
-        | (CUE_DUAL if _head_key(token, PLACE_HEADS_DUAL) else 0)
-    )
+_ALL_PLACE_HEADS = PLACE_HEADS | PLACE_HEADS_DUAL
 
 
 @lru_cache(maxsize=131072)
@@ -308,8 +545,8 @@ def _title_word(key: str) -> bool:
     return key.startswith(ARTICLE) or key == "في" or any(stem in _TITLE_WORDS for stem, _ in stems(key))
 
 
-def _name_word(token: Token, first: bool) -> bool:
-    key = token.key
+@lru_cache(maxsize=131072)
+def _name_word(key: str, first: bool) -> bool:
     if not key or key in STOPWORDS or key in NEVER_MATCH or key.isdigit() or len(key) < 2:
         return False
     if not all("\u0621" <= ch <= "\u064a" for ch in key):
@@ -317,129 +554,137 @@ def _name_word(token: Token, first: bool) -> bool:
     return not (first and key.startswith(ARTICLE))
 
 
-def _name_run(tokens: Sequence[Token], j: int, taken: Sequence[bool], allow_comma_start: bool) -> int | None:
+class _Text(NamedTuple):
+    """One paragraph as the discovery rules see it: the article's words [b, hi)."""
+
+    paragraph: int
+    text: str
+    b: int
+    hi: int
+    units: list[Unit]
+    tokens: Tokens
+
+
+def _name_run(x: _Text, j: int, taken: bytearray, allow_comma_start: bool) -> int | None:
     """Index of the last word of a 2–4 word name starting at j that ends at a clause boundary."""
-    n = len(tokens)
-    if j >= n or taken[j] or (tokens[j].hard_before and not allow_comma_start):
+    hi = x.hi
+    if j >= hi or taken[j] or (x.tokens.hard(j) and not allow_comma_start):
         return None
-    if tokens[j].hard_before and tokens[j].gap_before.strip() not in ("،", ","):
+    if x.tokens.hard(j) and x.tokens.gap(j).strip() not in ("،", ","):
         return None
-    if not _name_word(tokens[j], True):
+    if not _name_word(x.units[j][_KEY], True):
         return None
     k = j
-    while k + 1 < n and not tokens[k + 1].hard_before and not taken[k + 1] and k - j + 1 < NAME_MAX_WORDS + 1:
-        if not _name_word(tokens[k + 1], False):
+    while k + 1 < hi and not x.tokens.hard(k + 1) and not taken[k + 1] and k - j + 1 < NAME_MAX_WORDS + 1:
+        if not _name_word(x.units[k + 1][_KEY], False):
             return None
         k += 1
     size = k - j + 1
     if not NAME_MIN_WORDS <= size <= NAME_MAX_WORDS:
         return None
-    if k + 1 < n and not tokens[k + 1].hard_before:
+    if k + 1 < hi and not x.tokens.hard(k + 1):
         return None  # the run goes on: not a name that ends where names end
-    if any(ch in QUOTE_OPEN or ch in QUOTE_CLOSE for t in tokens[j + 1 : k + 1] for ch in t.gap_before):
-        return None
+    if x.tokens.gap_bits(j + 1, k + 1) & QUOTED:
+        return None  # a quote mark inside: not one name
     return k
 
 
-def discover(text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[Found]:
-    """Names the rules find in one paragraph, outside registry matches."""
-    found: list[Found] = []
-    n = len(tokens)
-    used = list(taken)
+def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
+    """(first word, last word, name) the rules find in the paragraphs, outside the words `used` marks.
 
-    def add(kind: EntityType, first: int, last: int, rule: str, head: Token | None = None) -> None:
-        start, end = tokens[first].start, tokens[last].end
-        name = " ".join(text[start:end].split())
-        if head is not None and _plain(head) in HEAD_IN_NAME:
-            peeled = dict(stems(head.key))
-            head_stem = next(s for s in stems(head.key) if s[0] in ORG_HEADS)
-            offset = _peeled_offset(text, head, peeled[head_stem[0]])
-            name = text[offset : head.end] + " " + name
-        for k in range(first, last + 1):
-            used[k] = True
-        found.append(Found(kind, name, first, last, start, end, rule))
+    The title has no discovery. `used` starts as the registry matches and
+    gains each name found, so later rules never take its words again.
+    """
+    found: list[tuple[int, int, Found]] = []
+    units, bounds = tokens.units, tokens.bounds
 
-    for i, token in enumerate(tokens):
-        cue = cues(token.key)
-        if not cue or used[i]:
+    def add(x: _Text, kind: EntityType, first: int, last: int, rule: str, head: int | None = None) -> None:
+        ((_, start, end),) = tokens.spans([(first, last, 0)])
+        name = " ".join(x.text[start:end].split())
+        if head is not None and _plain(units[head][_KEY]) in HEAD_IN_NAME:
+            peeled = next(p for s, p in stems(units[head][_KEY]) if s in ORG_HEADS)
+            ((_, head_start, head_end),) = tokens.spans([(head, head, peeled)])
+            name = x.text[head_start:head_end] + " " + name
+        used[first : last + 1] = b"\1" * (last - first + 1)
+        found.append((first, last, Found(kind, name, x.paragraph, start, end, rule)))
+
+    body = bounds[max(0, -tokens.first)]  # the first paragraph's first word
+    x = _Text(0, "", 0, 0, units, tokens)
+    for i in tokens.marked:
+        cue = units[i][_BITS] & CUES
+        if not cue or used[i] or i < body:
             continue
+        if i >= x.hi:  # the cues run in order: move on to i's text
+            t = bisect_right(bounds, i) - 1
+            x = _Text(t + tokens.first, tokens.texts[t], bounds[t], bounds[t + 1], units, tokens)
+        hi = x.hi
         # Title, its complement, then the name: «نائب وزير الخارجية الأميركي كريستوفر لانداو،».
         if cue & CUE_TITLE:
             j = i + 1
-            while j < n and not tokens[j].hard_before and (used[j] or _title_word(tokens[j].key)):
+            while j < hi and not tokens.hard(j) and (used[j] or _title_word(units[j][_KEY])):
                 j += 1
             # «الرئيس دونالد ترامب، ومسؤولون»: the title already has its (registered) name.
-            after_name = j > i + 1 and used[j - 1] and j < n and tokens[j].hard_before
-            last = None if after_name else _name_run(tokens, j, used, allow_comma_start=j > i + 1)
+            after_name = j > i + 1 and used[j - 1] and j < hi and tokens.hard(j)
+            last = None if after_name else _name_run(x, j, used, allow_comma_start=j > i + 1)
             if last is not None:
-                add("person", j, last, "title")
+                add(x, "person", j, last, "title")
                 continue
-        # Speech verb, name, comma, role: «وقال موسى آغ أشاراتومان، عضو …».
-        if cue & CUE_SPEECH:
-            last = _name_run(tokens, i + 1, used, allow_comma_start=False)
+        # Speech verb, name, comma, role: «وقال موسى آغ أشاراتومان، عضو …». The comma after a
+        # 2–4 word name is looked for first: most speech verbs are followed by no name.
+        if cue & CUE_SPEECH and tokens.gap_bits(i + 3, min(i + 6, hi)) & COMMA:
+            last = _name_run(x, i + 1, used, allow_comma_start=False)
             if (
                 last is not None
-                and last + 1 < n
-                and tokens[last + 1].gap_before.strip() in ("،", ",")
-                and (tokens[last + 1].key in ROLE_AFTER or _plain(tokens[last + 1]) in ROLE_AFTER)
+                and last + 1 < hi
+                and tokens.gap(last + 1).strip() in ("،", ",")
+                and (units[last + 1][_KEY] in ROLE_AFTER or _plain(units[last + 1][_KEY]) in ROLE_AFTER)
             ):
-                add("person", i + 1, last, "speech")
+                add(x, "person", i + 1, last, "speech")
                 continue
         # Organisation head and a quoted name: «وكالة «أسوشييتد برس»».
-        if cue & CUE_ORG and i + 1 < n and not tokens[i + 1].hard_before:
-            gap = tokens[i + 1].gap_before
-            if any(ch in QUOTE_OPEN for ch in gap):
-                k = i + 1
-                while (
-                    k + 1 < n
-                    and not tokens[k + 1].hard_before
-                    and not any(ch in QUOTE_CLOSE or ch in QUOTE_OPEN for ch in tokens[k + 1].gap_before)
-                ):
-                    k += 1
-                closes = text[tokens[k].end : tokens[k].end + 2]
-                inner = tokens[i + 1 : k + 1]
-                if (
-                    k - i <= ORG_MAX_WORDS
-                    and any(ch in QUOTE_CLOSE for ch in closes[:1])
-                    and not any(used[i + 1 : k + 1])
-                    and not any(t.key in STOPWORDS or t.key in NEVER_MATCH for t in inner)
-                    and not (len(inner) == 1 and (inner[0].key.isdigit() or len(inner[0].key) < 3))
-                ):
-                    add("organisation", i + 1, k, "org-quoted", head=token)
-                    continue
+        if cue & CUE_ORG and i + 1 < hi and not tokens.hard(i + 1) and not QUOTE_OPEN.isdisjoint(tokens.gap(i + 1)):
+            k = i + 1
+            while k + 1 < hi and not tokens.hard(k + 1) and _QUOTES.isdisjoint(tokens.gap(k + 1)):
+                k += 1
+            inner = [u.key for u in units[i + 1 : k + 1]]
+            if (
+                k - i <= ORG_MAX_WORDS
+                and tokens.after(k) in QUOTE_CLOSE
+                and not any(used[i + 1 : k + 1])
+                and not any(key in STOPWORDS or key in NEVER_MATCH for key in inner)
+                and not (len(inner) == 1 and (inner[0].isdigit() or len(inner[0]) < 3))
+            ):
+                add(x, "organisation", i + 1, k, "org-quoted", head=i)
+                continue
         # Place head and one name word: «قرية دوما»، «بمنطقة فاسكاري».
-        if cue & CUE_PLACE and i + 1 < n and not tokens[i + 1].hard_before:
+        if cue & CUE_PLACE and i + 1 < hi and not tokens.hard(i + 1):
             j = i + 1
-            if _place_word(tokens, j, used) and _place_ends(tokens, j + 1, used):
-                add("place", j, j, "place-head")
+            if _place_word(x, j, used) and _place_ends(x, j + 1, used):
+                add(x, "place", j, j, "place-head")
                 continue
         # Dual place head: «مدينتي غوما وبوكافو»، «منطقتي: وورو، ونوكو».
-        if cue & CUE_DUAL and i + 2 < n:
+        if cue & CUE_DUAL and i + 2 < hi:
             j = i + 1
-            if tokens[j].gap_before.strip() not in ("", ":"):
+            if tokens.gap(j).strip() not in ("", ":"):
                 continue
-            second = tokens[j + 1]
+            second = j + 1
             if (
-                _place_word(tokens, j, used, first_gap_ok=True)
-                and second.key.startswith("و")
-                and second.gap_before.strip() in ("", "،", ",")
-                and _place_word(tokens, j + 1, used, first_gap_ok=True, drop_conj=True)
-                and _place_ends(tokens, j + 2, used)
+                _place_word(x, j, used, first_gap_ok=True)
+                and units[second][_KEY].startswith("و")
+                and tokens.gap(second).strip() in ("", "،", ",")
+                and _place_word(x, second, used, first_gap_ok=True, drop_conj=True)
+                and _place_ends(x, j + 2, used)
             ):
-                add("place", j, j, "place-dual")
-                start = second.start + 1
-                name = text[start : second.end]
-                used[j + 1] = True
-                found.append(Found("place", name, j + 1, j + 1, start, second.end, "place-dual"))
+                add(x, "place", j, j, "place-dual")
+                ((_, start, end),) = tokens.spans([(second, second, 0)])
+                start += 1
+                used[second] = 1
+                found.append((second, second, Found("place", x.text[start:end], x.paragraph, start, end, "place-dual")))
     return found
 
 
-def _place_word(
-    tokens: Sequence[Token], j: int, used: Sequence[bool], first_gap_ok: bool = False, drop_conj: bool = False
-) -> bool:
-    if j >= len(tokens) or used[j] or (tokens[j].hard_before and not first_gap_ok):
-        return False
-    key = tokens[j].key[1:] if drop_conj else tokens[j].key
+@lru_cache(maxsize=131072)
+def _place_key(key: str) -> bool:
     if len(key) < 3 or key.startswith(ARTICLE) or key in STOPWORDS or key in NEVER_MATCH:
         return False
     if key.endswith("يه") or key.endswith("يين") or (key.endswith("ين") and len(key) > 5):
@@ -447,17 +692,19 @@ def _place_word(
     return all("\u0621" <= ch <= "\u064a" for ch in key) and key not in WEEKDAYS and key not in MONTHS
 
 
-def _place_ends(tokens: Sequence[Token], j: int, used: Sequence[bool]) -> bool:
+def _place_word(x: _Text, j: int, used: bytearray, first_gap_ok: bool = False, drop_conj: bool = False) -> bool:
+    if j >= x.hi or used[j] or (x.tokens.hard(j) and not first_gap_ok):
+        return False
+    key = x.units[j][_KEY]
+    return _place_key(key[1:] if drop_conj else key)
+
+
+def _place_ends(x: _Text, j: int, used: bytearray) -> bool:
     """The place name is one word: what follows must not continue it."""
-    if j >= len(tokens) or tokens[j].hard_before or used[j]:
+    if j >= x.hi or x.tokens.hard(j) or used[j]:
         return True
-    nxt = tokens[j]
-    return (
-        nxt.key in STOPWORDS
-        or _plain(nxt) in STOPWORDS
-        or nxt.key.startswith(ARTICLE)
-        or _head_key(nxt, PLACE_HEADS | PLACE_HEADS_DUAL)
-    )
+    key = x.units[j][_KEY]
+    return key in STOPWORDS or _plain(key) in STOPWORDS or key.startswith(ARTICLE) or _head_key(key, _ALL_PLACE_HEADS)
 
 
 # ---------------------------------------------------------------- ids and merging
@@ -505,18 +752,13 @@ def short_form(name: str) -> tuple[str, ...] | None:
 # ---------------------------------------------------------------- one article
 
 
-@dataclass
-class ArticleAnalysis:
-    """Everything the entity stage learns from one article, before ids are final."""
+class ArticleAnalysis(NamedTuple):
+    """Everything the entity stage learns from one article, before ids are final (a tuple: cached, kept for all)."""
 
     article_id: str
-    hits: list[tuple[int, Hit]] = field(default_factory=list)  # (paragraph, hit); -1 = title
-    found: list[tuple[int, Found]] = field(default_factory=list)
-    terms: PackedTerms = ("", b"")  # distinct words and their counts, for related articles
-
-
-def _texts(article: Article) -> list[tuple[int, str]]:
-    return [(-1, article.title), *enumerate(article.paragraphs)]
+    hits: tuple[tuple[int, int, int, str], ...]  # (paragraph, start, end, entity id); paragraph -1 = title
+    found: tuple[Found, ...]
+    terms: PackedTerms  # distinct words and their counts, for related articles
 
 
 @lru_cache(maxsize=131072)
@@ -531,58 +773,31 @@ def term_of(key: str) -> str | None:
 
 def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     """Registry matches, discovered names and the term counts of one article."""
-    result = ArticleAnalysis(article.id)
-    tokenised = [(p, text, tokenize(text)) for p, text in _texts(article)]
-    terms: Counter[str] = Counter()
-    for p, text, tokens in tokenised:
-        hits = match_tokens(text, tokens, matcher.trie, matcher.not_after, matcher.starts)
-        taken = [False] * len(tokens)
-        for h in hits:
-            for k in range(h.first, h.last + 1):
-                taken[k] = True
-        result.hits.extend((p, h) for h in hits)
-        if p >= 0:
-            result.found.extend((p, f) for f in discover(text, tokens, taken))
-        terms.update(filter(None, map(term_of, [t.key for t in tokens])))
-    result.terms = pack_terms(terms)
+    tokens = Tokens((article.title, *article.paragraphs), matcher.vocab, first=-1)
+    used = bytearray(tokens.n)  # the words of the names found so far
+    hits = match_tokens(tokens, matcher.trie, matcher.not_after, used)
+    found = discover(tokens, used)
+    terms = tokens.terms()
     # Second pass: names found in this article, everywhere in it (discovered names
     # and people's short forms), in the words the first pass left free.
     local: dict = {}
-    found_ids: dict[str, Entity] = {}
-    for _, f in result.found:
-        keys = name_keys(f.name)
-        _trie_add(local, keys, "found:" + f.type + ":" + form_of(f.name))
+    for _, _, f in found:
+        _trie_add(local, name_keys(f.name), "found:" + f.type + ":" + form_of(f.name))
         if f.type == "person":
             short = short_form(f.name)
             if short:
                 _trie_add(local, short, "found:person:" + form_of(f.name))
-    for _, h in result.hits:
-        entity = matcher.entities[h.entity_id]
-        found_ids[entity.id] = entity
-    for entity in found_ids.values():
-        if entity.type == "person":
-            for name in entity.names:
-                short = short_form(name)
-                if short and _trie_get(matcher.trie, short) is None:
-                    _trie_add(local, short, entity.id)
+    for entity_id in dict.fromkeys(h.entity_id for h in hits):
+        for short in matcher.short_forms[entity_id]:
+            _trie_add(local, short, entity_id)
     if local:
-        spans = {(p, f.first) for p, f in result.found}
-        hit_spans = {(p, h.first) for p, h in result.hits}
-        for p, text, tokens in tokenised:
-            taken = [False] * len(tokens)
-            for q, h in result.hits:
-                if q == p:
-                    for k in range(h.first, h.last + 1):
-                        taken[k] = True
-            for q, f in result.found:
-                if q == p:
-                    for k in range(f.first, f.last + 1):
-                        taken[k] = True
-            for h in match_tokens(text, tokens, local, {}):
-                if any(taken[h.first : h.last + 1]) or (p, h.first) in spans or (p, h.first) in hit_spans:
-                    continue
-                result.hits.append((p, h))
-    return result
+        hits += [h for h in match_tokens(tokens, local, {}) if not any(used[h.first : h.last + 1])]
+    return ArticleAnalysis(
+        article.id,
+        tuple(map(_PLACE, hits)),
+        tuple(f for _, _, f in found),
+        pack_terms(terms),
+    )
 
 
 @dataclass(frozen=True)
@@ -695,18 +910,18 @@ def link_entities(
     matcher = matcher or build_matcher(registry.entities)
     analyses = analyse_archive(articles, matcher, cache_dir, jobs)
     # Discovered names: one entity per matching form; the type most cues gave, the spelling most used.
-    by_form: dict[str, list[tuple[str, int, Found]]] = defaultdict(list)
+    by_form: dict[str, list[tuple[str, Found]]] = defaultdict(list)
     for article, analysis in zip(articles, analyses, strict=True):
-        for p, f in analysis.found:
-            by_form[form_of(f.name)].append((article.id, p, f))
+        for f in analysis.found:
+            by_form[form_of(f.name)].append((article.id, f))
     discovered: dict[str, Entity] = {}
     contexts: dict[str, tuple[tuple[str, int, str], ...]] = {}
     form_to_id: dict[str, str] = {}
     for form in sorted(by_form):
         items = by_form[form]
-        types = Counter(f.type for _, _, f in items)
+        types = Counter(f.type for _, f in items)
         kind = min(types, key=lambda t: (-types[t], TYPE_ORDER[t]))
-        names = Counter(f.name for _, _, f in items)
+        names = Counter(f.name for _, f in items)
         name = min(names, key=lambda s: (-names[s], s))
         entity_id = discovered_id(name)
         if entity_id in matcher.entities:
@@ -714,29 +929,33 @@ def link_entities(
             continue
         discovered[entity_id] = Entity(id=entity_id, type=kind, name=name, discovered=True)
         form_to_id[form] = entity_id
-        contexts[entity_id] = tuple((a, p, f.rule) for a, p, f in items)
+        contexts[entity_id] = tuple((a, f.paragraph, f.rule) for a, f in items)
     all_entities = {**matcher.entities, **discovered}
     linked: list[Article] = []
     mentions_of: dict[str, list[str]] = defaultdict(list)
     for article, analysis in zip(articles, analyses, strict=True):
-        texts = dict(_texts(article))
-        mentions: dict[str, list[Mention]] = defaultdict(list)
-        for p, h in analysis.hits:
-            entity_id = h.entity_id
+        texts = (article.title, *article.paragraphs)  # paragraph p is texts[p + 1]
+        places = [(f.paragraph, f.start, f.end, form_to_id[form_of(f.name)]) for f in analysis.found]
+        for p, start, end, entity_id in analysis.hits:
             if entity_id.startswith("found:"):
                 entity_id = form_to_id.get(entity_id.split(":", 2)[2], "")
             if entity_id:
-                mentions[entity_id].append(Mention(texts[p][h.start : h.end], p, h.start, h.end))
-        for p, f in analysis.found:
-            entity_id = form_to_id[form_of(f.name)]
-            mentions[entity_id].append(Mention(texts[p][f.start : f.end], p, f.start, f.end))
+                places.append((p, start, end, entity_id))
+        # In reading order (no two mentions start at one place), so each entity's mentions come
+        # out ordered and the entities in the order of their first mention.
+        places.sort()
+        mentions: dict[str, list[Mention]] = {}
+        for p, start, end, entity_id in places:
+            mention = Mention(texts[p + 1][start:end], p, start, end)
+            if entity_id in mentions:
+                mentions[entity_id].append(mention)
+            else:
+                mentions[entity_id] = [mention]
+                mentions_of[entity_id].append(article.id)
         items = []
         for entity_id, ms in mentions.items():
             entity = all_entities[entity_id]
-            ordered = tuple(sorted(ms, key=lambda m: (m.paragraph, m.start)))
-            items.append(ArticleEntity(entity_id, entity.name, entity.type, ordered))
-            mentions_of[entity_id].append(article.id)
-        items.sort(key=lambda e: (e.mentions[0].paragraph, e.mentions[0].start, e.entity_id))
+            items.append(ArticleEntity(entity_id, entity.name, entity.type, tuple(ms)))
         linked.append(replace(article, entities=tuple(items)))
     named = {eid: all_entities[eid] for eid in sorted(mentions_of)}
     index = EntityIndex(

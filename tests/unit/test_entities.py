@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.entities import (
+    _SPLIT,
+    CUE_DUAL,
+    CUE_ORG,
+    CUE_PLACE,
+    CUE_SPEECH,
+    CUE_TITLE,
+    START,
+    Tokens,
     build_matcher,
     discover,
     discovered_id,
+    keys_with_stem,
     link_entities,
     match_tokens,
     short_form,
     stems,
-    tokenize,
+    term_of,
+    token_key,
 )
 from builder.entity_pages import variant_pairs
-from builder.entity_words import NEVER_MATCH
+from builder.entity_words import NEVER_MATCH, ORG_HEADS, PLACE_HEADS, PLACE_HEADS_DUAL, SPEECH_VERBS, TITLE_HEADS
 from builder.model import Article
 from builder.registry import Alias, Entity, Registry
 from tests.factories import make_article
@@ -36,8 +48,8 @@ MATCHER = build_matcher(ENTITIES)
 
 
 def found(text: str) -> list[tuple[str, str]]:
-    tokens = tokenize(text)
-    return [(text[h.start : h.end], h.entity_id) for h in match_tokens(text, tokens, MATCHER.trie, MATCHER.not_after)]
+    tokens = Tokens([text], MATCHER.vocab)
+    return [(text[h.start : h.end], h.entity_id) for h in match_tokens(tokens, MATCHER.trie, MATCHER.not_after)]
 
 
 @pytest.mark.parametrize(
@@ -82,8 +94,7 @@ def test_mentions_are_original_characters():
     text = "في وقت يشدِّد فيه تنظيم «القاعدة» الحصار على مدينة باماكو، عاصمة لمالي"
     for surface, _ in found(text):
         assert surface in text
-    tokens = tokenize(text)
-    for h in match_tokens(text, tokens, MATCHER.trie, MATCHER.not_after):
+    for h in match_tokens(Tokens([text], MATCHER.vocab), MATCHER.trie, MATCHER.not_after):
         assert text[h.start : h.end] in ("القاعدة", "باماكو", "مالي")
 
 
@@ -96,8 +107,7 @@ NEVER = ["بأنه", "فإن", "حصار", "كان", "الخميس", "الأرب
 def test_never_match_words(word):
     bad = build_matcher([Entity(f"gaz-{i}", "place", w) for i, w in enumerate(NEVER)])
     text = f"وقال المسؤول {word} الوضع صعب"
-    tokens = tokenize(text)
-    assert match_tokens(text, tokens, bad.trie, bad.not_after) == []
+    assert match_tokens(Tokens([text], bad.vocab), bad.trie, bad.not_after) == []
 
 
 def test_never_match_list_holds_the_measured_traps():
@@ -113,8 +123,8 @@ def test_clitic_stems_never_drop_the_article():
 
 
 def _discover(text: str) -> list[tuple[str, str, str]]:
-    tokens = tokenize(text)
-    return [(f.type, f.name, f.rule) for f in discover(text, tokens, [False] * len(tokens))]
+    tokens = Tokens([text], MATCHER.vocab)
+    return [(f.type, f.name, f.rule) for _, _, f in discover(tokens, bytearray(tokens.n))]
 
 
 @pytest.mark.parametrize(
@@ -157,14 +167,14 @@ def test_discovery_rules(text, expected):
     ],
 )
 def test_discovery_keeps_precision(text):
-    tokens = tokenize(text)
-    taken = [False] * len(tokens)
+    tokens = Tokens([text], MATCHER.vocab)
+    taken = bytearray(tokens.n)
     if "ترامب" in text:
         trump = build_matcher([Entity("donald-trump", "person", "دونالد ترامب")])
-        for h in match_tokens(text, tokens, trump.trie, {}):
+        for h in match_tokens(tokens, trump.trie, {}):
             for k in range(h.first, h.last + 1):
                 taken[k] = True
-    assert discover(text, tokens, taken) == []
+    assert discover(tokens, taken) == []
 
 
 def test_discovered_id_is_stable_ascii_and_spelling_independent():
@@ -245,3 +255,68 @@ def test_analyses_are_cached_per_seed_and_redone_only_for_a_changed_seed(tmp_pat
     richer = Registry((*ENTITIES, Entity("duma", "place", "دوما")))  # the registry changed: all again
     link_entities(articles, richer, cache_dir=tmp_path, jobs=1)
     assert sorted(analysed) == ["a-1", "a-2", "a-3", "a-3"]
+
+
+# The memoised word machinery against the plain definitions, on texts nobody wrote by hand:
+# letters of the test registry's names, clitics, diacritics, punctuation, quotes, odd spacing.
+_PIECES = ["مالي", "باماكو", "القاعدة", "جنوب", "السودان", "عطا", "الله", "و", "ب", "لل", "ك", "ف", "ي", "ة"]
+_PIECES += ["قال", "وقالت", "الرئيس", "وزير", "بوكالة", "قرية", "ومدينتي", "حزب", "تنظيم"]  # cues
+_GLUE = [" ", " ", " ", "  ", "، ", ". ", "«", "»", "-", " — ", "\n", "\u064e", "\u0640", "ﻟ", "3", "x", ""]
+texts = st.lists(st.sampled_from(_PIECES + _GLUE), max_size=24).map("".join)
+
+
+def expected_bits(key: str) -> int:
+    plain = key[1:] if key[:1] in ("و", "ف") and len(key) > 2 else key
+    heads = {s for s, _ in stems(key)}
+    return (
+        (CUE_TITLE if plain in TITLE_HEADS else 0)
+        | (CUE_SPEECH if key in SPEECH_VERBS else 0)
+        | (CUE_ORG if heads & ORG_HEADS else 0)
+        | (CUE_PLACE if heads & PLACE_HEADS else 0)
+        | (CUE_DUAL if heads & PLACE_HEADS_DUAL else 0)
+        | (START if heads & MATCHER.trie.keys() else 0)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=4))
+def test_tokens_agree_with_splitting_each_text_by_the_word_pattern(paragraphs):
+    tokens = Tokens(paragraphs, MATCHER.vocab, first=-1)
+    expected = [(t, _SPLIT.split(text)) for t, text in enumerate(paragraphs)]
+    words = [(t, q, parts) for t, parts in expected for q in range(len(parts) // 2)]
+    assert tokens.n == len(words)
+    assert tokens.marked == [k for k, u in enumerate(tokens.units) if u.bits]
+    places = list(tokens.spans((k, k, 0) for k in range(tokens.n)))
+    for k, ((t, q, parts), unit, place) in enumerate(zip(words, tokens.units, places, strict=True)):
+        word = parts[2 * q + 1]
+        start = len("".join(parts[: 2 * q + 1]))
+        assert unit.word == word and unit.key == token_key(word) and unit.term == term_of(unit.key)
+        assert unit.bits == expected_bits(unit.key)
+        assert place == (t - 1, start, start + len(word))
+        assert tokens.after(k) == paragraphs[t][start + len(word) : start + len(word) + 1]
+        if q:
+            assert tokens.gap(k) == parts[2 * q]
+    for first, last, _ in [(k, k + 2, 0) for k in range(tokens.n - 2) if words[k][0] == words[k + 2][0]]:
+        t, q, parts = words[first]
+        (place,) = tokens.spans([(first, last, 0)])
+        assert place[1:] == (len("".join(parts[: 2 * q + 1])), len("".join(parts[: 2 * q + 6])))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_a_trie_of_its_own_matches_as_the_registry_trie_does(text):
+    """The second pass finds a small trie's first words by `keys_with_stem`, the first by the memo."""
+    tokens = Tokens([text], MATCHER.vocab)
+    copy = {**MATCHER.trie}  # equal, not the vocabulary's own: found the other way
+    assert match_tokens(tokens, copy, MATCHER.not_after) == match_tokens(tokens, MATCHER.trie, MATCHER.not_after)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_keys_with_stem_inverts_stems(text):
+    for word in text.split():
+        key = token_key(word)
+        for stem, _ in stems(key):
+            assert key in keys_with_stem(stem)
+        for other in keys_with_stem(key[1:]) if len(key) > 1 else ():
+            assert key[1:] in dict(stems(other))
