@@ -2,9 +2,9 @@
 
 Matching is a dictionary walk over tokens, never a regex per entity, so its
 cost is the text's length whatever the registry's size: each word of the
-text is tokenised once with its original offsets, folded once (`normalize`,
-cached per distinct word), and looked up in a trie of registry names keyed
-by matching-form words. Only the first word of a name may carry attached
+text is tokenised once, folded once (`normalize`, once per distinct word),
+and looked up in a trie of registry names keyed by matching-form words;
+what is found keeps its original offsets. Only the first word of a name may carry attached
 clitics (وباماكو، لمالي، بالقاعدة); the article ال is never stripped from
 the text to reach a name listed without it, because «المالي» (Malian) and
 «قاعدة» (a base) are not «مالي» and «القاعدة». Of overlapping matches the
@@ -322,9 +322,6 @@ class Tokens:
         """Index (into the texts) of the text word k belongs to."""
         return bisect_right(self.bounds, k) - 1
 
-    def paragraph(self, k: int) -> int:
-        return self.text_of(k) + self.first
-
     def gap_bits(self, first: int, stop: int) -> int:
         """HARD, QUOTED, COMMA of the text before words first…stop-1 (of one text), together."""
         units, bits = self.units, 0
@@ -555,11 +552,10 @@ def _name_word(key: str, first: bool) -> bool:
 
 
 class _Text(NamedTuple):
-    """One paragraph as the discovery rules see it: the article's words [b, hi)."""
+    """One paragraph as the discovery rules see it: its words end before the article's word `hi`."""
 
     paragraph: int
     text: str
-    b: int
     hi: int
     units: list[Unit]
     tokens: Tokens
@@ -609,14 +605,14 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
         found.append((first, last, Found(kind, name, x.paragraph, start, end, rule)))
 
     body = bounds[max(0, -tokens.first)]  # the first paragraph's first word
-    x = _Text(0, "", 0, 0, units, tokens)
+    x = _Text(0, "", 0, units, tokens)
     for i in tokens.marked:
         cue = units[i][_BITS] & CUES
         if not cue or used[i] or i < body:
             continue
         if i >= x.hi:  # the cues run in order: move on to i's text
             t = bisect_right(bounds, i) - 1
-            x = _Text(t + tokens.first, tokens.texts[t], bounds[t], bounds[t + 1], units, tokens)
+            x = _Text(t + tokens.first, tokens.texts[t], bounds[t + 1], units, tokens)
         hi = x.hi
         # Title, its complement, then the name: «نائب وزير الخارجية الأميركي كريستوفر لانداو،».
         if cue & CUE_TITLE:
