@@ -167,7 +167,6 @@ class Listing:
         self.entity_ids = {a.id: tuple(e.entity_id for e in a.entities) for a in articles}
         self._articles = {a.id: (a, self.entity_ids[a.id], a.paragraphs) for a in articles}
         self._heads: dict[int, dict[str, str]] = defaultdict(dict)
-        self._counts: dict[int, Markup] = {}
         self._links: dict[tuple[str, str, str], str] = {}
 
     def sentences(self, article_ids: Iterable[str], entity_id: str) -> list[str]:
@@ -225,10 +224,7 @@ class Listing:
                 link = self._links[(entity.type, other.type, other.id)] = (
                     f'<li><a class="entity entity-{escape(other.type)}" href="{escape(href)}">{escape(other.name)}</a>'
                 )
-            count = self._counts.get(n)
-            if count is None:
-                count = self._counts[n] = escape(render.articles_count(n))
-            out.append(f'{link} <span class="count">({count})</span></li>\n')
+            out.append(f'{link} <span class="count">({escape(render.articles_count(n))})</span></li>\n')
         return Markup("".join(out))
 
 

@@ -120,8 +120,9 @@ _ARTICLE_FORMS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def articles_count(n: int) -> str:
-    """A number of articles in correct Arabic, by CLDR's Arabic plural rules (Babel)."""
+    """A number of articles in correct Arabic (CLDR plural rules, Babel); memoised: lists ask it per row."""
     return _ARTICLE_FORMS[_arabic().plural_form(n)].format(n=n)
 
 
