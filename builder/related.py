@@ -39,10 +39,10 @@ really equal and fall back to id order.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
+from itertools import chain, count
+from operator import attrgetter
 
 import numpy as np
 from scipy import sparse
@@ -66,19 +66,25 @@ PackedTerms = tuple[str, bytes]
 # An article's text vector: its heaviest terms and their weights (unit length).
 TermVector = dict[str, float]
 
+_ENTITY_ID = attrgetter("entity_id")
 _UNIT = float(1 << (2 * WEIGHT_BITS))  # score/TEXT_WEIGHT of 1, in integer units
 
 
 def pack_terms(counts: Mapping[str, int]) -> PackedTerms:
-    items = sorted(counts.items())
-    return " ".join(t for t, _ in items), bytes(min(c, COUNT_MAX) for _, c in items)
+    keys = sorted(counts)
+    values = list(map(counts.__getitem__, keys))
+    if values and max(values) > COUNT_MAX:
+        values = [min(c, COUNT_MAX) for c in values]
+    return " ".join(keys), bytes(values)
 
 
 def _unpack(packed: PackedTerms | Mapping[str, int]) -> tuple[list[str], Sequence[int]]:
+    """Words in sorted order (a word's place in its list breaks ties between equal weights) and counts."""
     if isinstance(packed, tuple):
         text, counts = packed
         return text.split(), counts
-    return list(packed), [min(max(c, 0), COUNT_MAX) for c in packed.values()]  # as pack_terms stores them
+    words = sorted(packed)
+    return words, [min(max(packed[t], 0), COUNT_MAX) for t in words]  # as pack_terms stores them
 
 
 def _idf(df: int, n: int) -> float:
@@ -90,34 +96,62 @@ def term_vectors(
 ) -> dict[str, TermVector]:
     """Each article's `per_article` heaviest tf-idf terms, normalised; words in one article only are left out.
 
-    Two passes over the packed counts, so only the vectors stay in memory, and
-    every vector's words are the document-frequency table's own string objects
-    (one copy of each word however many articles keep it). The logarithms are
-    taken once per distinct count and document frequency, not once per word.
+    One pass numbers the words (`dict.setdefault` with a running count, a C
+    loop: a word's number is where it was first seen) and every step after
+    that is an array operation over all articles' words at once. Each vector's
+    words are the numbering's own string objects, one copy of each word
+    however many articles keep it. Weights, squares and the sequential sum of
+    the norm are the same floating-point operations, in the same order, as
+    `tf * idf` and `sum(w * w ...)` in Python: the vectors are bit for bit those.
     """
-    df: Counter[str] = Counter()
+    ids = list(terms)
+    numbers: dict[str, int] = {}
+    first_seen = count()
+    word_parts: list[np.ndarray] = []
+    count_parts: list[bytes | np.ndarray] = []
     for packed in terms.values():
-        df.update(_unpack(packed)[0])
-    n = len(terms)
-    idf_of = {d: _idf(d, n) for d in set(df.values()) if d > 1}
-    idf = {t: idf_of[d] for t, d in df.items() if d > 1}
-    canonical = {t: t for t in idf}
-    del df
-    tf = [1 + math.log(c) if c > 0 else -1.0 for c in range(COUNT_MAX + 1)]
-    vectors: dict[str, TermVector] = {}
-    for aid, packed in terms.items():
         words, counts = _unpack(packed)
-        # Floats first (cheap to sort), then (weight, word) pairs only for those that can be in the top:
-        # the same top as sorting every pair, ties on weight by word.
-        weights = [tf[c] * i if (i := idf.get(t)) else -1.0 for t, c in zip(words, counts, strict=True)]
-        cut = sorted(weights)[-per_article] if len(weights) > per_article else 0.0
-        top = sorted(
-            [(w, canonical[t]) for w, t in zip(weights, words, strict=True) if w >= cut and w > 0], reverse=True
-        )
-        top = top[:per_article]
-        norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
-        vectors[aid] = {t: w / norm for w, t in top}
-    return vectors
+        word_parts.append(np.fromiter(map(numbers.setdefault, words, first_seen), np.int64, len(words)))
+        count_parts.append(counts if isinstance(counts, bytes) else bytes(counts))
+    sizes = np.fromiter(map(len, word_parts), np.int64, len(word_parts))
+    # Renumber 0.. in order of first sight, which is the order of `numbers` and of `vocabulary`.
+    dense = np.zeros(next(first_seen), np.int64)
+    dense[np.fromiter(numbers.values(), np.int64, len(numbers))] = np.arange(len(numbers))
+    word = dense[np.concatenate([np.zeros(0, np.int64), *word_parts])]
+    del word_parts, dense
+    vocabulary = list(numbers)
+    del numbers
+    counts = np.frombuffer(b"".join(count_parts), np.uint8)
+    article = np.repeat(np.arange(len(ids)), sizes)
+    place = np.arange(len(word)) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # in the article's sorted words
+    df = np.bincount(word, minlength=len(vocabulary))
+    n = len(terms)
+    idf = np.zeros(len(df) and int(df.max()) + 1)
+    for d in np.unique(df).tolist():
+        if d > 1:
+            idf[d] = _idf(d, n)
+    tf = np.array([1 + math.log(c) if c > 0 else -1.0 for c in range(COUNT_MAX + 1)])
+    weights = tf[counts] * idf[df[word]]
+    keep = weights > 0  # counted words in more than one article
+    article, word, place, weights = article[keep], word[keep], place[keep], weights[keep]
+    # By article, heaviest first, equal weights by word, larger first: sorting (weight, word) pairs in reverse.
+    order = np.lexsort((-place, -weights, article))
+    article, word, weights = article[order], word[order], weights[order]
+    starts = np.searchsorted(article, np.arange(len(ids) + 1))
+    rank = np.arange(len(article)) - starts[article]
+    top = rank < per_article
+    article, word, weights, rank = article[top], word[top], weights[top], rank[top]
+    squares = np.zeros((len(ids), max(per_article, 1)))
+    squares[article, rank] = weights * weights
+    norms = np.sqrt(np.cumsum(squares, axis=1)[:, -1])  # left to right, as `sum` adds them
+    norms[norms == 0] = 1.0
+    unit = (weights / norms[article]).tolist()
+    names = list(map(vocabulary.__getitem__, word.tolist()))
+    bounds = np.searchsorted(article, np.arange(len(ids) + 1)).tolist()
+    return {
+        aid: dict(zip(names[bounds[k] : bounds[k + 1]], unit[bounds[k] : bounds[k + 1]], strict=True))
+        for k, aid in enumerate(ids)
+    }
 
 
 def _features(
@@ -268,6 +302,6 @@ def related_scores(
 
 def link_related(articles: Sequence[Article], vectors: Mapping[str, TermVector]) -> tuple[Article, ...]:
     """Fill `Article.related` (ids, best first) from entities and the term vectors of the entity stage."""
-    entity_sets = {a.id: dict.fromkeys(e.entity_id for e in a.entities) for a in articles}
+    entity_sets = {a.id: dict.fromkeys(map(_ENTITY_ID, a.entities)) for a in articles}
     scores = related_scores(entity_sets, vectors)
     return tuple(replace(a, related=tuple(o for o, _ in scores.get(a.id, []))) for a in articles)
