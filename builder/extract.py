@@ -16,7 +16,17 @@ from . import patterns as P
 from .dates import DATE_LINE_SCAN, earliest_date, parse_date_line, parse_iso_date
 from .model import Article, Block, Caption, Quote, Teaser
 from .normalize import normalize
-from .parse import Line, RawArticle, at_most_words, is_byline, is_caption, is_credit, is_debris, split_caption
+from .parse import (
+    _DEBRIS,
+    Line,
+    RawArticle,
+    _is_byline,
+    _split_caption,
+    at_most_words,
+    is_byline,
+    is_credit,
+    split_caption,
+)
 from .problems import Problem, warning
 
 # `P.QUOTE` with only the shapes whose opening marks a paragraph has (bit 1 «, 2 ", 4 “): the
@@ -151,34 +161,40 @@ def _body(
 
     Also returns the byline and the date line found at the top of the body:
     both are metadata the page shows in its own place, with their line.
+    Lines are stripped and not empty (see `split_articles`), so `is_debris`,
+    `is_caption` and `is_byline` are asked here in their short forms.
     """
     blocks: list[Block] = []
     seen_captions = {ln.text for ln in lead}
     byline: Line | None = None
     date_line: tuple[str, Line] | None = None
     has_paragraph = False
+    previous = None  # the last block as its line read: a caption with its credit in parentheses
     last = len(lines) - 1
     for idx, ln in enumerate(lines):
         text = ln.text
-        if is_debris(text):
+        if text in _DEBRIS:
             continue
-        if idx == 0 and is_byline(text):
-            byline = ln
-            continue
-        if idx < DATE_LINE_SCAN and date_line is None and not has_paragraph:
-            iso = parse_date_line(text)
-            if iso:
-                date_line = (iso, ln)
+        if idx < DATE_LINE_SCAN:
+            if idx == 0 and text[-1] in ")»" and _is_byline(text):
+                byline = ln
                 continue
-        if blocks and blocks[-1].line != ln.no and _same_text(blocks[-1], ln):
+            if date_line is None and not has_paragraph:
+                iso = parse_date_line(text)
+                if iso:
+                    date_line = (iso, ln)
+                    continue
+        if text == previous:
             continue  # the same line twice in a row: scraper duplication
-        if is_caption(text):
+        split = _split_caption(text) if text[-1] == ")" else None
+        if split is not None:
             if text in seen_captions:
                 continue
             seen_captions.add(text)
-            cap = _caption(ln)
-            blocks.append(Block("caption", cap.text, ln.no, cap.credit))
+            blocks.append(Block("caption", split[0], ln.no, split[1]))
+            previous = f"{split[0]} ({split[1]})"
             continue
+        previous = text
         if idx < last and _is_heading(text):  # a heading has a line after it
             blocks.append(Block("heading", text, ln.no))
             continue
@@ -205,16 +221,11 @@ def lead_dateline(lead: str) -> tuple[str, str] | None:
     return m.group("city").strip(), m.group("agency").strip()
 
 
-def _same_text(block: Block, line: Line) -> bool:
-    full = f"{block.text} ({block.credit})" if block.credit else block.text
-    return full == line.text
-
-
 def _is_heading(text: str) -> bool:
     return (
         len(text) <= P.HEADING_MAX_CHARS
-        and at_most_words(text, P.HEADING_MAX_WORDS)
         and text[-1] not in P.SENTENCE_END
+        and at_most_words(text, P.HEADING_MAX_WORDS)
         and not is_byline(text)
         and not text[0].isdigit()
     )
@@ -258,11 +269,14 @@ def parse_byline(text: str) -> tuple[str | None, str | None, str | None]:
 
 
 def parse_teasers(lines: tuple[Line, ...]) -> tuple[Teaser, ...]:
-    """Split a related-articles block into teasers, each closed by its byline."""
+    """Split a related-articles block into teasers, each closed by its byline.
+
+    Lines are stripped (see `split_articles`): `is_byline` and `is_caption` are asked in short forms.
+    """
     teasers: list[Teaser] = []
     group: list[Line] = []
     for ln in lines:
-        if is_byline(ln.text):
+        if ln.text[-1] in ")»" and _is_byline(ln.text):
             teaser = _teaser(group, ln)
             if teaser:
                 teasers.append(teaser)
@@ -283,12 +297,12 @@ def _teaser(group: list[Line], byline: Line | None) -> Teaser | None:
     seen: set[str] = set()
     for ln in group:
         text = ln.text
-        if is_caption(text):
+        if text[-1] == ")" and _split_caption(text) is not None:
             label = _SECTION.match(text)
             if label:
                 section, text = label.group(1), text[label.end() :]
             if caption is None:
-                cap = split_caption(text)
+                cap = _split_caption(text)  # the text without its label still ends in «)»
                 caption = Caption(cap[0], cap[1], ln.no) if cap else Caption(text, None, ln.no)
             continue
         if text in seen:

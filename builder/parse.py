@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import NamedTuple
 
 from . import patterns as P
@@ -86,6 +87,7 @@ class Line(NamedTuple):
 
 
 _line = partial(tuple.__new__, Line)  # _line((no, text)): Line(no, text), made in C
+_text = itemgetter(1)  # a Line's text, or an (no, text) pair's
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def split_caption(text: str) -> tuple[str, str] | None:
     return _split_caption(text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _split_caption(text: str) -> tuple[str, str] | None:
     """`split_caption` of a line ending in «)»: remembered, as each line is asked several times."""
     stripped = text.rstrip()
@@ -203,14 +205,15 @@ def is_debris(text: str) -> bool:
 
 
 def is_related_marker(text: str) -> bool:
+    # Padding is not counted: asked of the line as printed, this is the same as of its core.
+    if _NOT_A_MARKER.match(text):
+        return False  # asked first: it rules out every paragraph without copying it
     core = text.strip(_PADDING)
     if not core:
         return False
     if (core[0] < _PRESENTATION and core[0] not in _MARKER_FIRST) or (
         core[-1] < _PRESENTATION and core[-1] not in _MARKER_LAST
     ):
-        return False
-    if _NOT_A_MARKER.match(core):
         return False
     return normalize(text).strip(" :.-") in _RELATED
 
@@ -220,7 +223,7 @@ def is_byline(text: str) -> bool:
     return text.endswith(_BYLINE_ENDS) and _is_byline(text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _is_byline(text: str) -> bool:
     """`is_byline` of a line ending as a byline does: remembered, as each line is asked several times."""
     if not at_most_words(text, P.BYLINE_MAX_WORDS) or is_caption(text):
@@ -231,6 +234,12 @@ def _is_byline(text: str) -> bool:
 def is_title_like(text: str) -> bool:
     if not text or text[-1] in P.TITLE_SENTENCE_END:
         return False  # asked first: it rules out most paragraphs without splitting them into words
+    return _is_title_like(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_title_like(text: str) -> bool:
+    """`is_title_like` of a line that may be a title: remembered, as a page prints its title twice."""
     return (  # cheapest first: captions and bylines are remembered, a word count is not
         not text.isspace()
         and text.strip() not in _DEBRIS
@@ -244,7 +253,7 @@ def is_title_like(text: str) -> bool:
 
 def split_articles(source: str, text: str) -> list[RawArticle]:
     """Find the articles of one seed file, each with its lines by role."""
-    content = [_line((no, stripped)) for no, raw in enumerate(text.split("\n"), start=1) if (stripped := raw.strip())]
+    content = list(map(_line, filter(_text, enumerate(map(str.strip, text.split("\n")), 1))))  # C loops only
     # Every line in `content` is stripped and not empty, and stays so.
     articles: list[RawArticle] = []
     draft = _Draft()
@@ -256,9 +265,10 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             draft = _Draft()
 
     next_byline = -1  # the first byline at or after the line last asked about: see `_next_byline`
-    texts = [ln.text for ln in content]
+    texts = list(map(_text, content))
     i = 0
-    while i < len(content):
+    n = len(content)  # lines are replaced, never added or removed
+    while i < n:
         line = content[i]
         m = P.HEADER.match(line.text) if line.text[0] in _HEADER_START else None
         header = _header(line.text, m) if m else None
@@ -276,7 +286,7 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             continue
         # Content lines are stripped, so `is_debris` is a set lookup here; a title-like line
         # is neither debris nor a marker nor a byline, so those are not asked again.
-        title_like = is_title_like(line.text)
+        title_like = line.text[-1] not in P.TITLE_SENTENCE_END and _is_title_like(line.text)
         if title_like:
             # A page header has its title again, or page debris, among the lines `_page_header` looks
             # at: a title-like line with neither after it (a heading, a teaser's title) is none.
@@ -298,20 +308,20 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             draft.dropped.append((line, "debris"))
             i += 1
             continue
-        elif not draft.in_related and is_related_marker(line.text):
+        elif not draft.in_related and not _NOT_A_MARKER.match(line.text) and is_related_marker(line.text):
             draft.in_related = True
             draft.dropped.append((line, "related-marker"))
             i += 1
             continue
         if draft.in_related:
             if next_byline < i:
-                next_byline = _next_byline(content, i)
-            if next_byline < min(i + TEASER_WINDOW, len(content)):  # a byline closes this teaser soon
+                next_byline = _next_byline(texts, i)
+            if next_byline < min(i + TEASER_WINDOW, n):  # a byline closes this teaser soon
                 draft.related.append(line)
                 i += 1
                 continue
             finish()  # lines no byline closes: a new article follows the teasers
-        if title_like and i + 1 < len(content) and draft.awaiting_title():
+        if title_like and i + 1 < n and draft.awaiting_title():
             draft.title = line
             i += 1
             continue
@@ -359,7 +369,7 @@ def _page_header(
         if ln.text in _DEBRIS:
             saw_debris = True
             dropped.append((ln, "debris"))
-        elif is_caption(ln.text):
+        elif ln.text[-1] == ")" and _split_caption(ln.text) is not None:  # `is_caption` of a stripped line
             if any(c.text == ln.text for c in captions):
                 dropped.append((ln, "repeated caption"))
             else:
@@ -385,7 +395,7 @@ def _page_header(
             dropped.append((ln, "debris"))
         elif any(c.text == ln.text for c in captions):
             dropped.append((ln, "repeated caption"))
-        elif not captions and is_caption(ln.text):
+        elif not captions and ln.text[-1] == ")" and _split_caption(ln.text) is not None:
             captions.append(ln)  # caption shown only after the repeated title
         else:
             break
@@ -393,14 +403,15 @@ def _page_header(
     return title, deck, captions, dropped, j
 
 
-def _next_byline(content: list[Line], i: int) -> int:
-    """Index of the first byline at or after content[i]; len(content) when there is none.
+def _next_byline(texts: list[str], i: int) -> int:
+    """Index of the first byline at or after texts[i]; len(texts) when there is none.
 
     A teaser line is followed, within `TEASER_WINDOW` lines, by the byline that
     closes its teaser. Remembering where the next byline is asks each line once,
     where looking through the window from every line asked each line six times.
     """
-    for k in range(i, len(content)):
-        if is_byline(content[k].text):
+    for k in range(i, len(texts)):
+        text = texts[k]
+        if text[-1] in ")»" and _is_byline(text):  # `is_byline` of a stripped line
             return k
-    return len(content)
+    return len(texts)
