@@ -316,7 +316,7 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
         if draft.in_related:
             if next_byline < i:
                 next_byline = _next_byline(texts, i)
-            if next_byline < min(i + TEASER_WINDOW, n):  # a byline closes this teaser soon
+            if next_byline < n and next_byline < i + TEASER_WINDOW:  # a byline closes this teaser soon
                 draft.related.append(line)
                 i += 1
                 continue
