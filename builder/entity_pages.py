@@ -36,6 +36,11 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {  # type -> (singular, plural)
 }
 TYPE_FILES = {"person": "people.yml", "organisation": "organisations.yml", "place": "places.yml"}
 REPORT_URL = "entities/report/"
+# The report page lists the most named discovered names of each type, with a few sentences each:
+# listing all of them with every sentence made a page of megabytes that grew with the archive.
+# `python -m builder report` prints every name, and with --full every sentence.
+REPORT_NAMES = 100
+REPORT_CONTEXTS = 3  # sentences per name, on the page and in its YAML
 LONG_VOWELS = frozenset("اويى")
 MIN_SHARED_GIVEN = 3  # رودي/رودولف share «رود»
 PAGE_SIZE = 50  # articles per entity page: a country named in thousands of articles gets numbered pages
@@ -246,6 +251,15 @@ class Proposal:
     contexts: tuple[Context, ...]
     yaml: str
 
+    @property
+    def shown_contexts(self) -> tuple[Context, ...]:
+        return self.contexts[:REPORT_CONTEXTS]
+
+    @property
+    def more_contexts(self) -> int:
+        """Sentences the page leaves out: the name's page lists every article that names it."""
+        return max(0, len(self.contexts) - REPORT_CONTEXTS)
+
 
 @dataclass(frozen=True)
 class Report:
@@ -255,15 +269,28 @@ class Report:
     # (entity, number of articles), most named first.
     unmapped: tuple[tuple[Entity, int], ...] = ()
 
-    def text(self) -> str:
-        """The report for a terminal: YAML blocks per registry file, then variant pairs."""
+    def shown(self) -> tuple[Proposal, ...]:
+        """The proposals the page lists: the `REPORT_NAMES` most named of each type (the proposals' order)."""
+        taken: dict[str, int] = defaultdict(int)
+        shown = []
+        for p in self.proposals:
+            taken[p.entity.type] += 1
+            if taken[p.entity.type] <= REPORT_NAMES:
+                shown.append(p)
+        return tuple(shown)
+
+    def text(self, full: bool = False) -> str:
+        """The report for a terminal: YAML blocks per registry file, then variant pairs.
+
+        Every name; `full` gives every sentence each name came from, not the first `REPORT_CONTEXTS`.
+        """
         out: list[str] = []
         for entity_type, filename in TYPE_FILES.items():
             props = [p for p in self.proposals if p.entity.type == entity_type]
             if not props:
                 continue
             out.append(f"# Discovered {entity_type}s not in the registry: paste into entities/{filename}")
-            out.extend(p.yaml for p in props)
+            out.extend(_yaml_entry(p.entity, p.contexts, None) if full else p.yaml for p in props)
             out.append("")
         if self.variants:
             out.append(
@@ -281,10 +308,10 @@ class Report:
         return "\n".join(out).rstrip() + "\n"
 
 
-def _yaml_entry(entity: Entity, contexts: Sequence[Context]) -> str:
+def _yaml_entry(entity: Entity, contexts: Sequence[Context], limit: int | None = REPORT_CONTEXTS) -> str:
     q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731 - JSON strings are YAML strings
     lines = [f"  - id: {entity.id}", f"    name: {q(entity.name)}", '    description: ""']
-    for c in contexts[:3]:
+    for c in contexts[:limit]:
         lines.append(f"    # {c.article_id} §{c.paragraph + 1} ({c.rule}): {' '.join(c.sentence.split())[:200]}")
     return "\n".join(lines)
 
