@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--annotations", type=Path, default=ANNOTATIONS_DIR, help="folder of annotation files")
     report_cmd = sub.add_parser("report", help="editors' report: discovered names as registry YAML, likely variants")
     report_cmd.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of seed files")
+    report_cmd.add_argument("--full", action="store_true", help="every sentence of every name, not only the first few")
     starter = sub.add_parser("annotate", help="print a starter annotation file for one article")
     starter.add_argument("article_id", help="the article's id, e.g. a-528e9c4a65")
     starter.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of seed files")
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "annotate":
         return annotate(args.seeds, args.article_id)
     if args.command == "report":
-        return report(args.seeds)
+        return report(args.seeds, full=args.full)
     result = build(
         args.seeds,
         args.docs,
@@ -60,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if has_errors(problems, strict=args.strict) else 0
 
 
-def report(seeds: Path) -> int:
-    """Print the editors' report: the same content as the site's report page."""
+def report(seeds: Path, full: bool = False) -> int:
+    """Print the editors' report: every discovered name (the site's page lists the most named)."""
     from .entity_pages import editors_report
 
     result = assemble(seeds)
@@ -71,7 +72,7 @@ def report(seeds: Path) -> int:
     if result.entities is None:
         print("no entity registry found", file=sys.stderr)
         return 1
-    sys.stdout.write(editors_report(result.articles, result.entities).text())
+    sys.stdout.write(editors_report(result.articles, result.entities).text(full=full))
     return 0
 
 
