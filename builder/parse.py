@@ -205,15 +205,14 @@ def is_debris(text: str) -> bool:
 
 
 def is_related_marker(text: str) -> bool:
-    # Padding is not counted: asked of the line as printed, this is the same as of its core.
-    if _NOT_A_MARKER.match(text):
-        return False  # asked first: it rules out every paragraph without copying it
     core = text.strip(_PADDING)
     if not core:
         return False
     if (core[0] < _PRESENTATION and core[0] not in _MARKER_FIRST) or (
         core[-1] < _PRESENTATION and core[-1] not in _MARKER_LAST
     ):
+        return False
+    if _NOT_A_MARKER.match(core):
         return False
     return normalize(text).strip(" :.-") in _RELATED
 
@@ -308,7 +307,7 @@ def split_articles(source: str, text: str) -> list[RawArticle]:
             draft.dropped.append((line, "debris"))
             i += 1
             continue
-        elif not draft.in_related and not _NOT_A_MARKER.match(line.text) and is_related_marker(line.text):
+        elif not draft.in_related and is_related_marker(line.text):
             draft.in_related = True
             draft.dropped.append((line, "related-marker"))
             i += 1
