@@ -21,7 +21,8 @@
 // enough, or on its rarest words there, else in the sample (and the reader
 // is told). Entity pages, which
 // rank first anyway, are drawn as soon as they are in. The workers load and
-// run one hidden search while the page is idle (not under Save-Data).
+// run one hidden search while the page is idle, or under Save-Data when the
+// reader first reaches for the search box.
 import { allMatch, matchRanges } from "./search-match.js";
 import { RANK_BUDGET, rarest } from "./search-plan.js";
 import { queryCores } from "./search-normalize.js";
@@ -303,30 +304,34 @@ async function search(text) {
 }
 
 /**
- * Load both workers and run one search nobody sees. A fresh worker's first
- * search runs cold code (its decompressor, WebAssembly not yet optimised, the
- * grapheme segmenter), and so does this page's first check, excerpt and
- * count (regular expressions, the Arabic number format): without this, the
- * reader's first search would pay for it.
+ * Load both workers and run one search nobody sees, once. A fresh worker's
+ * first search runs cold code (its decompressor, WebAssembly not yet
+ * optimised, the grapheme segmenter), and so does this page's first check,
+ * excerpt and count (regular expressions, the Arabic number format): without
+ * this, the reader's first search would pay for it.
  */
-async function warmUp() {
-  const { quick, full } = engine();
-  const [quickPf, fullPf] = await Promise.all([quick, full]);
-  if (generation) return; // the reader searched already
-  const words = [WARM_UP];
-  const [, , found] = await Promise.all([
-    cost(fullPf, WARM_UP, words),
-    cost(quickPf, WARM_UP, words),
-    fullPf.search(WARM_UP),
-    quickPf.search(WARM_UP, { filters: ENTITY }),
-  ]);
-  const first = found && found.results[0];
-  if (!first) return;
-  // This page's side: the checks, excerpt, marks and count a result gets.
-  const e = { data: await first.data() };
-  keep(e, words);
-  marked(...excerpt(e.data.content || "", words), "p");
-  countText(e.data.content.length);
+let warming = null;
+function warmUp() {
+  warming ??= (async () => {
+    const { quick, full } = engine();
+    const [quickPf, fullPf] = await Promise.all([quick, full]);
+    if (generation) return; // the reader searched already
+    const words = [WARM_UP];
+    const [, , found] = await Promise.all([
+      cost(fullPf, WARM_UP, words),
+      cost(quickPf, WARM_UP, words),
+      fullPf.search(WARM_UP),
+      quickPf.search(WARM_UP, { filters: ENTITY }),
+    ]);
+    const first = found && found.results[0];
+    if (!first) return;
+    // This page's side: the checks, excerpt, marks and count a result gets.
+    const e = { data: await first.data() };
+    keep(e, words);
+    marked(...excerpt(e.data.content || "", words), "p");
+    countText(e.data.content.length);
+  })();
+  return warming;
 }
 
 /** Search the newest text; a search in flight finishes first (Pagefind runs one at a time). */
@@ -349,10 +354,12 @@ function open() {
   if (!toggle.checked) toggle.checked = true;
 }
 
-// Load Pagefind (its scripts, WebAssembly and index metadata, not the index
-// itself) once the page is idle, so that searching does not wait for it;
-// unless the reader's browser asks to save data, where it waits for the
-// first sign of an intent to search.
+// Load Pagefind (its scripts, WebAssembly and index metadata) and warm it up
+// once the page is idle, so that searching does not wait for it; unless the
+// reader's browser asks to save data: then at the first sign of an intent to
+// search (the search button pressed or focused, the box focused, the search
+// key), so that a reader who never searches loads nothing and one who does
+// types into a warm engine.
 const connection = navigator.connection || {};
 if (!connection.saveData && !/2g/.test(connection.effectiveType || "")) {
   const idle = () => (window.requestIdleCallback || window.setTimeout)(() => warmUp(), { timeout: 2000 });
@@ -360,11 +367,11 @@ if (!connection.saveData && !/2g/.test(connection.effectiveType || "")) {
   else window.addEventListener("load", idle, { once: true });
 }
 for (const button of document.querySelectorAll('label[for="__search"]')) {
-  for (const type of ["pointerenter", "touchstart", "focus"]) button.addEventListener(type, () => engine(), { passive: true, once: true });
+  for (const type of ["pointerdown", "touchstart", "focus"]) button.addEventListener(type, warmUp, { passive: true, once: true });
 }
 input.addEventListener("focus", () => {
   open();
-  engine(); // start loading the index while the reader types
+  warmUp();
 });
 input.addEventListener("input", () => request(input.value));
 form.addEventListener("submit", (event) => {
