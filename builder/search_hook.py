@@ -27,7 +27,9 @@ so. Pages carry no Pagefind filters: Pagefind counts every loaded filter's
 values against the results with a linear scan per page, which alone cost
 more than the ranking. `mkdocs serve` also runs Pagefind (every bundle of
 `pagefind_commands`) after each build, so search works there as on the
-published site; `make site` runs `python -m builder.search_hook site`.
+published site; `make site` runs `python -m builder.search_hook site`. The
+last of `pagefind_commands` shortens the sleep Pagefind's scripts poll with
+while they start (`quicken_start_up`).
 """
 
 from __future__ import annotations
@@ -45,8 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from builder.normalize import core, normalize  # noqa: E402
-from builder.search_assets import search_words  # noqa: E402
+from builder.normalize import core, normalize, words  # noqa: E402
 
 log = logging.getLogger("mkdocs.search")
 SEPARATOR = "⁂"
@@ -106,7 +107,7 @@ def matching_terms(text: str, extra: tuple[str, ...] = ()) -> list[str]:
     present = set(_RAW_WORD.findall(text.lower()))
     seen: dict[str, None] = {}
     for source in (text, *extra):
-        for word in search_words(source):
+        for word in words(source):
             for form in (word, core(word)) if source is not text else (core(word),):
                 if form not in present:
                     seen.setdefault(form, None)
@@ -209,7 +210,7 @@ def on_page_content(content: str, page, config, files, **_: object) -> str:
     metas = f'<span data-pagefind-meta="kind:{kind}"></span>'
     if kind == "entity":  # every spelling, and the cores the search box sends (بكيسانغاني → يسانغاني)
         spellings = (title, *names)
-        cores = (core(w) for n in spellings for w in search_words(n))
+        cores = (core(w) for n in spellings for w in words(n))
         spelled = " ".join(dict.fromkeys([*(normalize(n) for n in spellings), *cores]))
         metas += f'<span data-pagefind-meta="names:{html.escape(spelled)}"></span>'
     return f'<div class="archive-search-body" data-pagefind-body>{content}{metas}{PLACEHOLDER}</div>'

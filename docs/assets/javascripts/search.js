@@ -99,11 +99,17 @@ function marked(text, ranges, tag) {
   return node;
 }
 
+/** The end of at most `length` characters of `body` from `from`, cut at a space when it falls inside. */
+function windowEnd(body, from, length) {
+  const to = Math.min(body.length, from + length);
+  const space = to < body.length ? body.lastIndexOf(" ", to) : -1;
+  return space > from ? space : to;
+}
+
 /** Where in `body` the first word matching a core starts (-1: none), reading it a window at a time. */
 function firstMatch(body, cores) {
   for (let from = 0; from < body.length; ) {
-    let to = Math.min(body.length, from + EXCERPT_LENGTH * 2);
-    if (to < body.length && body.lastIndexOf(" ", to) > from) to = body.lastIndexOf(" ", to);
+    const to = windowEnd(body, from, EXCERPT_LENGTH * 2);
     const { ranges } = matchRanges(body.slice(from, to), cores);
     if (ranges.length) return from + ranges[0][0];
     from = to;
@@ -116,8 +122,7 @@ function excerpt(content, cores) {
   const at = firstMatch(body, cores);
   let from = at > 0 ? Math.max(0, at - EXCERPT_BEFORE) : 0;
   if (from > 0) from = body.indexOf(" ", from) + 1 || from;
-  let to = Math.min(body.length, from + EXCERPT_LENGTH);
-  if (to < body.length) to = body.lastIndexOf(" ", to) > from ? body.lastIndexOf(" ", to) : to;
+  const to = windowEnd(body, from, EXCERPT_LENGTH);
   const text = (from > 0 ? "… " : "") + body.slice(from, to) + (to < body.length ? " …" : "");
   return [text, matchRanges(text, cores).ranges];
 }
@@ -247,9 +252,9 @@ async function search(text) {
   let how = "whole"; // where the articles were ranked: "whole", "rarest", "sample" or "none"
   const draw = () => {
     if (mine !== generation || stale()) return;
-    const kept = [...entities, ...articles].filter((e) => e.data && keep(e, cores));
-    const total = articleCount === null ? null : articleCount + entities.filter((e) => e.data && keep(e, cores)).length;
-    if (kept.length || total !== null) render(kept, total, cores, how);
+    const [namedPages, found] = [entities, articles].map((some) => some.filter((e) => e.data && keep(e, cores)));
+    const total = articleCount === null ? null : articleCount + namedPages.length;
+    if (namedPages.length || found.length || total !== null) render([...namedPages, ...found], total, cores, how);
   };
 
   // Entity pages rank first whatever the articles say: draw them as soon as
