@@ -157,15 +157,16 @@ class Tab:
         self.context.close()
 
 
-MODES = ("cold", "fresh", "focused", "fresh focused", "warm")
+MODES = ("cold", "fresh", "focused", "fresh focused", "fresh focus-paste", "warm")
 
 
 def measure(site: Path) -> list[dict]:
-    """Each query five ways: cold (pasted into a fresh tab once the page settled: the
+    """Each query six ways: cold (pasted into a fresh tab once the page settled: the
     tab may have loaded Pagefind ahead, on idle), fresh (the same with Save-Data:
     nothing loaded before the query), focused (box focused, a pause, typed key by
     key), fresh focused (the same with Save-Data: focusing the box is what starts
-    the loading), warm (typed in a tab that already searched)."""
+    the loading), fresh focus-paste (Save-Data, box focused, a pause, the whole
+    query pasted), warm (typed in a tab that already searched)."""
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
@@ -190,12 +191,15 @@ def measure(site: Path) -> list[dict]:
                     tab.page.evaluate(PASTE, q)
                     row[mode] = tab.result(q, 0)  # bytes since navigation
                     tab.close()
-                for mode in ("focused", "fresh focused"):  # the box gets focus, the reader types
-                    tab = Tab(browser, base, save_data=mode == "fresh focused")
+                for mode in ("focused", "fresh focused", "fresh focus-paste"):  # the box gets focus, a pause
+                    tab = Tab(browser, base, save_data=mode.startswith("fresh"))
                     tab.page.locator("[data-archive-search-input]").click()
                     tab.page.wait_for_timeout(PAUSE_MS)
                     intent = sum(b for _, b in tab.fetched)  # what focusing the box loaded
-                    tab.page.keyboard.type(q, delay=TYPING_DELAY_MS)
+                    if mode.endswith("paste"):
+                        tab.page.evaluate(PASTE, q)
+                    else:
+                        tab.page.keyboard.type(q, delay=TYPING_DELAY_MS)
                     row[mode] = tab.result(q, 0) | {"bytes_by_first_key": intent}
                     tab.close()
                 box = warm.page.locator("[data-archive-search-input]")  # warm: a later search
@@ -234,10 +238,10 @@ def summary(rows: list[dict]) -> list[str]:
                 f"first article {statistics.median(art):.0f} (worst {max(art)}) ms" if art else "no article",
                 f"{statistics.median(kb):.0f} (worst {max(kb):.0f}) kB",
             ]
-            if mode == "fresh focused":
+            if mode.startswith("fresh focus"):
                 by_key = [r[mode]["bytes_by_first_key"] / 1e3 for r in mine]
                 cells.append(f"{statistics.median(by_key):.0f} (worst {max(by_key):.0f}) kB loaded on focus")
-            lines.append(f"  {kind:<18} {mode:<13} " + "; ".join(cells))
+            lines.append(f"  {kind:<18} {mode:<17} " + "; ".join(cells))
     return lines
 
 
