@@ -27,7 +27,9 @@ so. Pages carry no Pagefind filters: Pagefind counts every loaded filter's
 values against the results with a linear scan per page, which alone cost
 more than the ranking. `mkdocs serve` also runs Pagefind (every bundle of
 `pagefind_commands`) after each build, so search works there as on the
-published site; `make site` runs `python -m builder.search_hook site`.
+published site; `make site` runs `python -m builder.search_hook site`. The
+last of `pagefind_commands` shortens the sleep Pagefind's scripts poll with
+while they start (`quicken_start_up`).
 """
 
 from __future__ import annotations
@@ -45,8 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from builder.normalize import core, normalize  # noqa: E402
-from builder.search_assets import search_words  # noqa: E402
+from builder.normalize import core, normalize, words  # noqa: E402
 
 log = logging.getLogger("mkdocs.search")
 SEPARATOR = "⁂"
@@ -106,7 +107,7 @@ def matching_terms(text: str, extra: tuple[str, ...] = ()) -> list[str]:
     present = set(_RAW_WORD.findall(text.lower()))
     seen: dict[str, None] = {}
     for source in (text, *extra):
-        for word in search_words(source):
+        for word in words(source):
             for form in (word, core(word)) if source is not text else (core(word),):
                 if form not in present:
                     seen.setdefault(form, None)
@@ -121,7 +122,8 @@ def sample_folders(site: str | Path) -> list[str]:
 
 
 def pagefind_commands(site: str | Path) -> list[list[str]]:
-    """The Pagefind runs that index a built site: the whole archive, its sample, the entity pages."""
+    """The runs that make a built site's search: Pagefind on the whole archive, its sample and the
+    entity pages, then `quicken_start_up` on what Pagefind wrote."""
     sample = sample_folders(site)
     unsafe = [f for f in sample if not _GLOB_SAFE.fullmatch(f)]
     if unsafe:
@@ -130,11 +132,50 @@ def pagefind_commands(site: str | Path) -> list[list[str]]:
     if sample:
         runs.append(("articles/{" + ",".join(sample) + "}/index.html", SAMPLE_BUNDLE))
     base = [sys.executable, "-m", "pagefind", "--site", str(site)]
-    return [[*base, "--glob", glob, "--output-subdir", subdir, "--quiet"] for glob, subdir in runs]
+    pagefind = [[*base, "--glob", glob, "--output-subdir", subdir, "--quiet"] for glob, subdir in runs]
+    return [*pagefind, [sys.executable, "-m", "builder.search_hook", QUICKEN, str(site)]]
+
+
+# Pagefind 1.5.2's scripts wait for their WebAssembly and index metadata by
+# polling every 50 ms (PagefindInstance.getPtr before every search, and
+# Pagefind.mergeIndex before loading a merged bundle), with no promise to
+# await instead. Before a tab's first search, that sleep sits twice on the way
+# to the first result: the entity bundle waits for the sample's WebAssembly,
+# the first search for the metadata (bench/search_comparison.md). Polling
+# every 4 ms (the browsers' floor for a repeated timer) costs nothing
+# measurable in a worker and ends the wait soon after Pagefind is ready. The scripts that run are
+# patched (the worker, and pagefind.js, which runs the same code on the page
+# where workers are unavailable); the expected count fails loudly on another
+# Pagefind version instead of silently leaving the sleep in.
+QUICKEN = "--quicken-start-up"
+_POLL = "await asyncSleep(50);"
+_POLL_QUICK = "await asyncSleep(4);"
+_POLLS_PER_SCRIPT = 2
+_PATCHED_SCRIPTS = ("pagefind.js", "pagefind-worker.js")
+
+
+def quicken_start_up(site: str | Path) -> list[Path]:
+    """Make every bundle's Pagefind scripts poll every 4 ms while starting; return the scripts.
+
+    Idempotent: a script already patched is left as it is.
+    """
+    scripts = [
+        path
+        for bundle in (FULL_BUNDLE, SAMPLE_BUNDLE, ENTITY_BUNDLE)
+        for name in _PATCHED_SCRIPTS
+        if (path := Path(site) / bundle / name).is_file()
+    ]
+    for path in scripts:
+        text = path.read_text(encoding="utf-8")
+        if text.count(_POLL) == _POLLS_PER_SCRIPT and _POLL_QUICK not in text:
+            path.write_text(text.replace(_POLL, _POLL_QUICK), encoding="utf-8")
+        elif text.count(_POLL_QUICK) != _POLLS_PER_SCRIPT or _POLL in text:
+            raise RuntimeError(f"{path}: not Pagefind 1.5.2's start-up polling; check quicken_start_up")
+    return scripts
 
 
 def index_site(site: str | Path) -> None:
-    """Run every Pagefind command of `pagefind_commands` on a built site; raise on a failure."""
+    """Run every command of `pagefind_commands` on a built site; raise on a failure."""
     for cmd in pagefind_commands(site):
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
@@ -169,7 +210,7 @@ def on_page_content(content: str, page, config, files, **_: object) -> str:
     metas = f'<span data-pagefind-meta="kind:{kind}"></span>'
     if kind == "entity":  # every spelling, and the cores the search box sends (بكيسانغاني → يسانغاني)
         spellings = (title, *names)
-        cores = (core(w) for n in spellings for w in search_words(n))
+        cores = (core(w) for n in spellings for w in words(n))
         spelled = " ".join(dict.fromkeys([*(normalize(n) for n in spellings), *cores]))
         metas += f'<span data-pagefind-meta="names:{html.escape(spelled)}"></span>'
     return f'<div class="archive-search-body" data-pagefind-body>{content}{metas}{PLACEHOLDER}</div>'
@@ -200,4 +241,7 @@ def on_post_build(config, **_: object) -> None:
 
 
 if __name__ == "__main__":  # `make site`: python -m builder.search_hook SITE
-    index_site(sys.argv[1] if len(sys.argv) > 1 else "site")
+    if sys.argv[1:2] == [QUICKEN]:  # the last of pagefind_commands
+        quicken_start_up(sys.argv[2])
+    else:
+        index_site(sys.argv[1] if len(sys.argv) > 1 else "site")

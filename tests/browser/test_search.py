@@ -136,3 +136,26 @@ def test_an_idle_page_loads_the_engine_and_warms_it_up(page, page_log, visit) ->
     assert sum("/fragment/" in p for p in ahead) == 1, ahead
     assert all(engine.search(p) or re.search(r"/(index|fragment)/", p) for p in ahead), ahead  # no filter chunk
     assert not search_problems(page_log), search_problems(page_log)
+
+
+def test_a_tab_saving_data_loads_search_on_intent_only(page, page_log, visit, site_server: str) -> None:
+    """Under Save-Data a reader who never reaches for the search box fetches
+    nothing of Pagefind; focusing the box loads and warms the engine before
+    the first key (as an idle page does for everyone else), and the query is found."""
+    page.add_init_script(SAVE_DATA)
+    visit("articles/a-528e9c4a65/")
+    page.wait_for_timeout(2500)  # past the 2 s an idle page's warm-up waits at most
+    assert not [r for r in page_log.requests if PAGEFIND.search(r)]
+    page.locator(INPUT).click()
+    for _ in range(50):  # the warm-up's stored page comes last
+        if any("/fragment/" in r for r in page_log.requests):
+            break
+        page.wait_for_timeout(200)
+    ahead = [urlsplit(r).path for r in page_log.requests if PAGEFIND.search(r)]
+    engine = re.compile(r"(pagefind(-worker)?\.js|pagefind-entry\.json|\.pf_meta|wasm\.\w+\.pagefind)$")
+    bundles = ("pagefind", "pagefind-sample", "pagefind-entities")
+    assert {p.split("/")[-2] for p in ahead if engine.search(p)} == set(bundles)  # before any key
+    assert sum("/fragment/" in p for p in ahead) == 1, ahead
+    paths = run_query(page, site_server, "القاعده")
+    assert paths[:2] == ["entities/organisation/al-qaeda/", "articles/a-528e9c4a65/"]
+    assert not search_problems(page_log), search_problems(page_log)

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from builder import normalize as N
-from builder.search_assets import query_cores, search_words, tables_js
+from builder.search_assets import query_cores, tables_js
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "docs" / "assets" / "javascripts" / "search-normalize.js"
@@ -61,7 +61,7 @@ const out = texts.map((t) => {
   const [norm, map] = N.normalizeWithMap(t);
   const ws = N.words(t);
   return { norm, fast: N.normalize(t), map, words: ws, stems: ws.map(N.cliticStems), cores: ws.map(N.core),
-           search: N.searchWords(t), query: N.queryCores(t) };
+           query: N.queryCores(t) };
 });
 process.stdout.write(JSON.stringify(out));
 """,
@@ -88,7 +88,6 @@ def test_js_normaliser_matches_python(tmp_path: Path) -> None:
         assert js["words"] == ws, text
         assert [tuple(s) for s in js["stems"]] == [N.clitic_stems(w) for w in ws], text
         assert js["cores"] == [N.core(w) for w in ws], text
-        assert js["search"] == search_words(text), text
         assert js["query"] == query_cores(text), text
 
 

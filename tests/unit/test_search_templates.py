@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,6 +19,7 @@ from builder.search_hook import (
     page_kind,
     page_slice,
     pagefind_commands,
+    quicken_start_up,
     sample_folders,
     slice_count,
 )
@@ -83,7 +85,7 @@ def test_the_sample_bundle_indexes_slice_zero(tmp_path: Path) -> None:
     sample = sample_folders(site)
     assert sample == sorted(f for f in folders if page_slice(f"articles/{f}/", 2) == 0)
     assert 1000 < len(sample) < 1500
-    commands = {cmd[cmd.index("--output-subdir") + 1]: cmd for cmd in pagefind_commands(site)}
+    commands = {cmd[cmd.index("--output-subdir") + 1]: cmd for cmd in pagefind_commands(site) if "pagefind" in cmd}
     assert set(commands) == {FULL_BUNDLE, SAMPLE_BUNDLE, ENTITY_BUNDLE}
     glob = commands[SAMPLE_BUNDLE][commands[SAMPLE_BUNDLE].index("--glob") + 1]
     assert glob == "articles/{" + ",".join(sample) + "}/index.html"
@@ -129,3 +131,34 @@ def test_make_site_runs_the_hooks_pagefind_bundles() -> None:
     script = (ROOT / "docs" / "assets" / "javascripts" / "search.js").read_text(encoding="utf-8")
     for subdir in (FULL_BUNDLE, SAMPLE_BUNDLE, ENTITY_BUNDLE):
         assert f'"{subdir}"' in script
+
+
+def test_pagefinds_start_up_polls_every_4_ms(tmp_path: Path) -> None:
+    """The last of pagefind_commands patches the scripts Pagefind wrote: no 50 ms sleep
+    left on the way to a tab's first result, in every bundle; running it again changes nothing."""
+    page = '<html lang="ar"><body><div data-pagefind-body><h1>القاعدة في مالي</h1></div></body></html>'
+    for path in ("articles/a-1/index.html", "entities/place/mali/index.html"):
+        (tmp_path / path).parent.mkdir(parents=True)
+        (tmp_path / path).write_text(page, encoding="utf-8")
+    for cmd in pagefind_commands(tmp_path):
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+    scripts = quicken_start_up(tmp_path)
+    assert {(p.parent.name, p.name) for p in scripts} == {
+        (bundle, name)
+        for bundle in (FULL_BUNDLE, SAMPLE_BUNDLE, ENTITY_BUNDLE)
+        for name in ("pagefind.js", "pagefind-worker.js")
+    }
+    before = {p: p.read_bytes() for p in scripts}
+    for text in (b.decode("utf-8") for b in before.values()):
+        assert "asyncSleep(50)" not in text
+        assert text.count("await asyncSleep(4);}") == 2  # getPtr's and mergeIndex's waits
+    quicken_start_up(tmp_path)
+    assert {p: p.read_bytes() for p in scripts} == before
+
+
+def test_another_pagefinds_scripts_are_refused(tmp_path: Path) -> None:
+    """A Pagefind whose start-up waits differently must make the build fail, not ship unpatched."""
+    (tmp_path / FULL_BUNDLE).mkdir()
+    (tmp_path / FULL_BUNDLE / "pagefind.js").write_text("while(!ready){await asyncSleep(50);}", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="polling"):
+        quicken_start_up(tmp_path)

@@ -3,6 +3,11 @@
 // word). DOM-free, so tests/unit/test_search_js.py runs it in node.
 import { cliticStems, normalize, normalizeWithMap } from "./search-normalize.js";
 
+// A word of matched text: letters, digits, underscore, or the Arabic block (normalize.py's \w).
+const WORD_CHARS = "[\\p{L}\\p{N}_\\u0600-\\u06FF]";
+const WORD = new RegExp(`${WORD_CHARS}+`, "gu");
+const WORD_CHAR = new RegExp(WORD_CHARS, "u");
+
 function stemMatches(stem, c) {
   if (stem.startsWith(c)) return true; // a partial name or word: prefix
   // Pagefind stems suffixes away (الأميركية ~ الأميركي): accept a near-whole prefix.
@@ -14,7 +19,7 @@ export function matchRanges(text, cores) {
   const [norm, map] = normalizeWithMap(text);
   const ranges = [];
   const found = new Set();
-  for (const m of norm.matchAll(/[\p{L}\p{N}_\u0600-\u06FF]+/gu)) {
+  for (const m of norm.matchAll(WORD)) {
     const stems = cliticStems(m[0]);
     const hit = cores.filter((c) => stems.some((s) => stemMatches(s, c)));
     if (!hit.length) continue;
@@ -26,8 +31,6 @@ export function matchRanges(text, cores) {
   }
   return { ranges, found };
 }
-
-const WORD_CHAR = /[\p{L}\p{N}_\u0600-\u06FF]/u;
 
 /**
  * Whether every core matches a word of `text` by matchRanges' rule, checking

@@ -84,15 +84,10 @@ export function core(word) {
   return stems[stems.length - 1];
 }
 
-// search_assets.search_words: the words Pagefind indexes, as `words` finds them.
-export function searchWords(text) {
-  return words(text);
-}
-
 // search_assets.query_cores: the distinct clitic-free cores of the typed words.
 export function queryCores(text) {
   const seen = [];
-  for (const w of searchWords(text)) {
+  for (const w of words(text)) {
     const c = core(w);
     if (!seen.includes(c)) seen.push(c);
   }

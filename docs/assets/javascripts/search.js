@@ -21,7 +21,8 @@
 // enough, or on its rarest words there, else in the sample (and the reader
 // is told). Entity pages, which
 // rank first anyway, are drawn as soon as they are in. The workers load and
-// run one hidden search while the page is idle (not under Save-Data).
+// run one hidden search while the page is idle, or under Save-Data when the
+// reader first reaches for the search box.
 import { allMatch, matchRanges } from "./search-match.js";
 import { RANK_BUDGET, rarest } from "./search-plan.js";
 import { queryCores } from "./search-normalize.js";
@@ -98,11 +99,17 @@ function marked(text, ranges, tag) {
   return node;
 }
 
+/** The end of at most `length` characters of `body` from `from`, cut at a space when it falls inside. */
+function windowEnd(body, from, length) {
+  const to = Math.min(body.length, from + length);
+  const space = to < body.length ? body.lastIndexOf(" ", to) : -1;
+  return space > from ? space : to;
+}
+
 /** Where in `body` the first word matching a core starts (-1: none), reading it a window at a time. */
 function firstMatch(body, cores) {
   for (let from = 0; from < body.length; ) {
-    let to = Math.min(body.length, from + EXCERPT_LENGTH * 2);
-    if (to < body.length && body.lastIndexOf(" ", to) > from) to = body.lastIndexOf(" ", to);
+    const to = windowEnd(body, from, EXCERPT_LENGTH * 2);
     const { ranges } = matchRanges(body.slice(from, to), cores);
     if (ranges.length) return from + ranges[0][0];
     from = to;
@@ -115,8 +122,7 @@ function excerpt(content, cores) {
   const at = firstMatch(body, cores);
   let from = at > 0 ? Math.max(0, at - EXCERPT_BEFORE) : 0;
   if (from > 0) from = body.indexOf(" ", from) + 1 || from;
-  let to = Math.min(body.length, from + EXCERPT_LENGTH);
-  if (to < body.length) to = body.lastIndexOf(" ", to) > from ? body.lastIndexOf(" ", to) : to;
+  const to = windowEnd(body, from, EXCERPT_LENGTH);
   const text = (from > 0 ? "… " : "") + body.slice(from, to) + (to < body.length ? " …" : "");
   return [text, matchRanges(text, cores).ranges];
 }
@@ -246,9 +252,9 @@ async function search(text) {
   let how = "whole"; // where the articles were ranked: "whole", "rarest", "sample" or "none"
   const draw = () => {
     if (mine !== generation || stale()) return;
-    const kept = [...entities, ...articles].filter((e) => e.data && keep(e, cores));
-    const total = articleCount === null ? null : articleCount + entities.filter((e) => e.data && keep(e, cores)).length;
-    if (kept.length || total !== null) render(kept, total, cores, how);
+    const [namedPages, found] = [entities, articles].map((some) => some.filter((e) => e.data && keep(e, cores)));
+    const total = articleCount === null ? null : articleCount + namedPages.length;
+    if (namedPages.length || found.length || total !== null) render([...namedPages, ...found], total, cores, how);
   };
 
   // Entity pages rank first whatever the articles say: draw them as soon as
@@ -303,30 +309,34 @@ async function search(text) {
 }
 
 /**
- * Load both workers and run one search nobody sees. A fresh worker's first
- * search runs cold code (its decompressor, WebAssembly not yet optimised, the
- * grapheme segmenter), and so does this page's first check, excerpt and
- * count (regular expressions, the Arabic number format): without this, the
- * reader's first search would pay for it.
+ * Load both workers and run one search nobody sees, once. A fresh worker's
+ * first search runs cold code (its decompressor, WebAssembly not yet
+ * optimised, the grapheme segmenter), and so does this page's first check,
+ * excerpt and count (regular expressions, the Arabic number format): without
+ * this, the reader's first search would pay for it.
  */
-async function warmUp() {
-  const { quick, full } = engine();
-  const [quickPf, fullPf] = await Promise.all([quick, full]);
-  if (generation) return; // the reader searched already
-  const words = [WARM_UP];
-  const [, , found] = await Promise.all([
-    cost(fullPf, WARM_UP, words),
-    cost(quickPf, WARM_UP, words),
-    fullPf.search(WARM_UP),
-    quickPf.search(WARM_UP, { filters: ENTITY }),
-  ]);
-  const first = found && found.results[0];
-  if (!first) return;
-  // This page's side: the checks, excerpt, marks and count a result gets.
-  const e = { data: await first.data() };
-  keep(e, words);
-  marked(...excerpt(e.data.content || "", words), "p");
-  countText(e.data.content.length);
+let warming = null;
+function warmUp() {
+  warming ??= (async () => {
+    const { quick, full } = engine();
+    const [quickPf, fullPf] = await Promise.all([quick, full]);
+    if (generation) return; // the reader searched already
+    const words = [WARM_UP];
+    const [, , found] = await Promise.all([
+      cost(fullPf, WARM_UP, words),
+      cost(quickPf, WARM_UP, words),
+      fullPf.search(WARM_UP),
+      quickPf.search(WARM_UP, { filters: ENTITY }),
+    ]);
+    const first = found && found.results[0];
+    if (!first) return;
+    // This page's side: the checks, excerpt, marks and count a result gets.
+    const e = { data: await first.data() };
+    keep(e, words);
+    marked(...excerpt(e.data.content || "", words), "p");
+    countText(e.data.content.length);
+  })();
+  return warming;
 }
 
 /** Search the newest text; a search in flight finishes first (Pagefind runs one at a time). */
@@ -349,10 +359,12 @@ function open() {
   if (!toggle.checked) toggle.checked = true;
 }
 
-// Load Pagefind (its scripts, WebAssembly and index metadata, not the index
-// itself) once the page is idle, so that searching does not wait for it;
-// unless the reader's browser asks to save data, where it waits for the
-// first sign of an intent to search.
+// Load Pagefind (its scripts, WebAssembly and index metadata) and warm it up
+// once the page is idle, so that searching does not wait for it; unless the
+// reader's browser asks to save data: then at the first sign of an intent to
+// search (the search button pressed or focused, the box focused, the search
+// key), so that a reader who never searches loads nothing and one who does
+// types into a warm engine.
 const connection = navigator.connection || {};
 if (!connection.saveData && !/2g/.test(connection.effectiveType || "")) {
   const idle = () => (window.requestIdleCallback || window.setTimeout)(() => warmUp(), { timeout: 2000 });
@@ -360,11 +372,11 @@ if (!connection.saveData && !/2g/.test(connection.effectiveType || "")) {
   else window.addEventListener("load", idle, { once: true });
 }
 for (const button of document.querySelectorAll('label[for="__search"]')) {
-  for (const type of ["pointerenter", "touchstart", "focus"]) button.addEventListener(type, () => engine(), { passive: true, once: true });
+  for (const type of ["pointerdown", "touchstart", "focus"]) button.addEventListener(type, warmUp, { passive: true, once: true });
 }
 input.addEventListener("focus", () => {
   open();
-  engine(); // start loading the index while the reader types
+  warmUp();
 });
 input.addEventListener("input", () => request(input.value));
 form.addEventListener("submit", (event) => {
