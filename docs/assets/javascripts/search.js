@@ -127,11 +127,19 @@ function excerpt(content, cores) {
   return [text, matchRanges(text, cores).ranges];
 }
 
+/** Whether a name is exactly the typed words, in any order (مالي is Mali's name, not part of «القوات المسلحة المالية»). */
+function isName(name, cores) {
+  const own = queryCores(name);
+  return own.length === cores.length && own.every((c) => cores.includes(c));
+}
+
 function rank(entries, cores) {
-  // Entity pages come only when their name is what was typed (keep), first,
-  // in Pagefind's order; then articles whose title holds every word.
+  // Entity pages come only when their name is what was typed (keep), first:
+  // the one whose own name is exactly the typed words, then Pagefind's order;
+  // then articles whose title holds every word.
   for (const e of entries) {
-    e.group = e.data.meta.kind === "entity" ? 0 : allMatch(e.data.meta.title || "", cores) ? 1 : 2;
+    const title = e.data.meta.title || "";
+    e.group = e.data.meta.kind === "entity" ? (isName(title, cores) ? 0 : 1) : allMatch(title, cores) ? 2 : 3;
   }
   return entries.sort((a, b) => a.group - b.group || a.order - b.order);
 }
