@@ -189,13 +189,15 @@ class Listing:
     def items(self, rows: Iterable[tuple[str, str]], page_url: str) -> Markup:
         """The items of an entity's article list, from (article id, sentence), as `entity.md.j2` describes."""
         heads = self._heads[page_url.count("/")]
+        rows = list(rows)
+        quoted = render.escape_all([sentence for _, sentence in rows])  # the page's sentences in one escape call
         out = []
-        for article_id, sentence in rows:
+        for (article_id, sentence), text in zip(rows, quoted, strict=True):
             head = heads.get(article_id)
             if head is None:
                 head = heads[article_id] = self._head(self._articles[article_id][0], page_url)
             if sentence:
-                out.append(f'{head}<blockquote class="first-mention">{escape(sentence)}</blockquote></li>\n')
+                out.append(f'{head}<blockquote class="first-mention">{text}</blockquote></li>\n')
             else:
                 out.append(f"{head}</li>\n")
         return Markup("".join(out))
