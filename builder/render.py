@@ -369,21 +369,50 @@ def article_list_html(page_url: str, articles: Iterable[Article]) -> Markup:
     return Markup(f'<ol class="article-list">\n{items}</ol>')
 
 
+PAGER_AROUND = 2  # pages linked on either side of the current one
+
+
+def pager_numbers(number: int, count: int, around: int = PAGER_AROUND) -> list[int | None]:
+    """The page numbers a pager shows, in order, None where it skips some: the first and last page and
+    `around` pages either side of the current one.
+
+    Linking every page made a list of P pages cost P² links (an outlet with
+    hundreds of pages); this is at most `2 * around + 5` items. A gap of one
+    page shows that page rather than an ellipsis hiding no more than it.
+    Every page stays reachable: previous and next chain them all.
+    """
+    shown = sorted({1, count, *range(max(1, number - around), min(count, number + around) + 1)})
+    out: list[int | None] = []
+    last = 0
+    for n in shown:
+        if n - last == 2:
+            out.append(n - 1)
+        elif n - last > 2:
+            out.append(None)
+        out.append(n)
+        last = n
+    return out
+
+
 def pager_html(page_url: str, pager: Pager) -> Markup:
-    """Links to every page of a long list (none for a list of one page): previous, each page, next."""
+    """Links to the pages of a long list (none for a list of one page): previous, first, the pages around
+    this one, last, next; an ellipsis, hidden from screen readers, where pages are skipped.
+    """
     if pager.count <= 1:
         return Markup("")
     number, urls = pager.number, pager.urls
     out = ['<nav class="pager" aria-label="صفحات القائمة">\n<ul>\n']
     if number > 1:
-        out.append(f'<li><a rel="prev" href="{escaped(rel(page_url, urls[number - 2]))}">السابقة</a></li>')
-    for n, url in enumerate(urls, start=1):
-        if n == number:
+        out.append(f'<li><a rel="prev" href="{escaped(rel(page_url, urls[number - 2]))}">السابقة</a></li>\n')
+    for n in pager_numbers(number, pager.count):
+        if n is None:
+            out.append('<li class="pager-gap" aria-hidden="true">…</li>\n')
+        elif n == number:
             out.append(f'<li><span aria-current="page">{n}</span></li>\n')
         else:
-            out.append(f'<li><a href="{escaped(rel(page_url, url))}" aria-label="الصفحة {n}">{n}</a></li>\n')
+            out.append(f'<li><a href="{escaped(rel(page_url, urls[n - 1]))}" aria-label="الصفحة {n}">{n}</a></li>\n')
     if number < pager.count:
-        out.append(f'<li><a rel="next" href="{escaped(rel(page_url, urls[number]))}">التالية</a></li>')
+        out.append(f'<li><a rel="next" href="{escaped(rel(page_url, urls[number]))}">التالية</a></li>\n')
     out.append("</ul>\n</nav>\n")
     return Markup("".join(out))
 
