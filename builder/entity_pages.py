@@ -205,11 +205,11 @@ class Listing:
     @staticmethod
     def _head(article: Article, page_url: str) -> str:
         date = (
-            f'<time datetime="{escape(article.date)}">{escape(render.arabic_date(article.date))}</time>'
+            f'<time datetime="{render.escaped(article.date)}">{render.escaped(render.arabic_date(article.date))}</time>'
             if article.date
             else "تاريخ غير معروف"
         )
-        link = f'<a href="{escape(render.rel(page_url, article.url))}">{escape(article.title)}</a>'
+        link = f'<a href="{render.escaped(render.rel(page_url, article.url))}">{render.escaped(article.title)}</a>'
         return f'<li>\n<span class="list-meta">{date}</span>\n{link}\n'
 
     def others(self, entity: Entity, with_entities: Iterable[tuple[Entity, int]]) -> Markup:
@@ -226,7 +226,7 @@ class Listing:
                 link = self._links[(entity.type, other.type, other.id)] = (
                     f'<li><a class="entity entity-{escape(other.type)}" href="{escape(href)}">{escape(other.name)}</a>'
                 )
-            out.append(f'{link} <span class="count">({escape(render.articles_count(n))})</span></li>\n')
+            out.append(f'{link} <span class="count">({render.escaped(render.articles_count(n))})</span></li>\n')
         return Markup("".join(out))
 
 
