@@ -194,13 +194,15 @@ class Listing:
     def items(self, rows: Iterable[tuple[str, str]], page_url: str) -> Markup:
         """The items of an entity's article list, from (article id, sentence), as `entity.md.j2` describes."""
         heads = self._heads[page_url.count("/")]
+        rows = list(rows)
+        quoted = render.escape_all([sentence for _, sentence in rows])  # the page's sentences in one escape call
         out = []
-        for article_id, sentence in rows:
+        for (article_id, sentence), text in zip(rows, quoted, strict=True):
             head = heads.get(article_id)
             if head is None:
                 head = heads[article_id] = self._head(self._articles[article_id][0], page_url)
             if sentence:
-                out.append(f'{head}<blockquote class="first-mention">{escape(sentence)}</blockquote></li>\n')
+                out.append(f'{head}<blockquote class="first-mention">{text}</blockquote></li>\n')
             else:
                 out.append(f"{head}</li>\n")
         return Markup("".join(out))
@@ -208,11 +210,11 @@ class Listing:
     @staticmethod
     def _head(article: Article, page_url: str) -> str:
         date = (
-            f'<time datetime="{escape(article.date)}">{escape(render.arabic_date(article.date))}</time>'
+            f'<time datetime="{render.escaped(article.date)}">{render.escaped(render.arabic_date(article.date))}</time>'
             if article.date
             else "تاريخ غير معروف"
         )
-        link = f'<a href="{escape(render.rel(page_url, article.url))}">{escape(article.title)}</a>'
+        link = f'<a href="{render.escaped(render.rel(page_url, article.url))}">{render.escaped(article.title)}</a>'
         return f'<li>\n<span class="list-meta">{date}</span>\n{link}\n'
 
     def others(self, entity: Entity, with_entities: Iterable[tuple[Entity, int]]) -> Markup:
@@ -229,7 +231,7 @@ class Listing:
                 link = self._links[(entity.type, other.type, other.id)] = (
                     f'<li><a class="entity entity-{escape(other.type)}" href="{escape(href)}">{escape(other.name)}</a>'
                 )
-            out.append(f'{link} <span class="count">({escape(render.articles_count(n))})</span></li>\n')
+            out.append(f'{link} <span class="count">({render.escaped(render.articles_count(n))})</span></li>\n')
         return Markup("".join(out))
 
 

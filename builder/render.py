@@ -369,21 +369,50 @@ def article_list_html(page_url: str, articles: Iterable[Article]) -> Markup:
     return Markup(f'<ol class="article-list">\n{items}</ol>')
 
 
+PAGER_AROUND = 2  # pages linked on either side of the current one
+
+
+def pager_numbers(number: int, count: int, around: int = PAGER_AROUND) -> list[int | None]:
+    """The page numbers a pager shows, in order, None where it skips some: the first and last page and
+    `around` pages either side of the current one.
+
+    Linking every page made a list of P pages cost P² links (an outlet with
+    hundreds of pages); this is at most `2 * around + 5` items. A gap of one
+    page shows that page rather than an ellipsis hiding no more than it.
+    Every page stays reachable: previous and next chain them all.
+    """
+    shown = sorted({1, count, *range(max(1, number - around), min(count, number + around) + 1)})
+    out: list[int | None] = []
+    last = 0
+    for n in shown:
+        if n - last == 2:
+            out.append(n - 1)
+        elif n - last > 2:
+            out.append(None)
+        out.append(n)
+        last = n
+    return out
+
+
 def pager_html(page_url: str, pager: Pager) -> Markup:
-    """Links to every page of a long list (none for a list of one page): previous, each page, next."""
+    """Links to the pages of a long list (none for a list of one page): previous, first, the pages around
+    this one, last, next; an ellipsis, hidden from screen readers, where pages are skipped.
+    """
     if pager.count <= 1:
         return Markup("")
     number, urls = pager.number, pager.urls
     out = ['<nav class="pager" aria-label="صفحات القائمة">\n<ul>\n']
     if number > 1:
-        out.append(f'<li><a rel="prev" href="{escaped(rel(page_url, urls[number - 2]))}">السابقة</a></li>')
-    for n, url in enumerate(urls, start=1):
-        if n == number:
+        out.append(f'<li><a rel="prev" href="{escaped(rel(page_url, urls[number - 2]))}">السابقة</a></li>\n')
+    for n in pager_numbers(number, pager.count):
+        if n is None:
+            out.append('<li class="pager-gap" aria-hidden="true">…</li>\n')
+        elif n == number:
             out.append(f'<li><span aria-current="page">{n}</span></li>\n')
         else:
-            out.append(f'<li><a href="{escaped(rel(page_url, url))}" aria-label="الصفحة {n}">{n}</a></li>\n')
+            out.append(f'<li><a href="{escaped(rel(page_url, urls[n - 1]))}" aria-label="الصفحة {n}">{n}</a></li>\n')
     if number < pager.count:
-        out.append(f'<li><a rel="next" href="{escaped(rel(page_url, urls[number]))}">التالية</a></li>')
+        out.append(f'<li><a rel="next" href="{escaped(rel(page_url, urls[number]))}">التالية</a></li>\n')
     out.append("</ul>\n</nav>\n")
     return Markup("".join(out))
 
@@ -416,15 +445,17 @@ def render_article(
     page_url = article.url
     # Lists are made here, once, as HTML; the template lays out the page around them.
     by_type: dict[str, list[str]] = {}
+    up = rel(page_url, "")  # article pages share no folder with entity pages: a link is the way up, then the URL
     for e in article.entities:
-        href = rel(page_url, entity_url(e.type, e.entity_id))
-        by_type.setdefault(e.type, []).append(_entity_item(href, e.type, e.name))
+        by_type.setdefault(e.type, []).append(_entity_item(up, e.type, e.entity_id, e.name))
     groups = [(t, label, Markup("\n".join(by_type[t]))) for t, label in ENTITY_GROUPS if t in by_type]
     related = [
         f'<li><a href="{escaped(rel(page_url, r.url))}">{escaped(r.title)}</a>{_related_date(r.date)}</li>'
         for r in (by_id[rid] for rid in article.related if rid in by_id)
     ]
-    return template("article.md.j2", templates).render(
+    return render_with(
+        "article.md.j2",
+        templates,
         a=article,
         page_url=page_url,
         paragraphs=article.paragraphs,
@@ -437,7 +468,8 @@ def render_article(
 
 
 @lru_cache(maxsize=1 << 15)  # pages at one depth link an entity with the same href
-def _entity_item(href: str, entity_type: str, name: str) -> str:
+def _entity_item(up: str, entity_type: str, entity_id: str, name: str) -> str:
+    href = up + entity_url(entity_type, entity_id)
     return f'<li><a class="entity entity-{escaped(entity_type)}" href="{escaped(href)}">{escaped(name)}</a></li>'
 
 
@@ -473,8 +505,41 @@ ENTITY_GROUPS = (("person", "الأشخاص"), ("organisation", "المنظما�
 
 def template(name: str, templates: Path = TEMPLATES) -> Template:
     """The compiled template; Jinja re-reads it only when its file changed (`mkdocs serve` edits)."""
-    return environment(templates).get_template(name)
+    return _prepared(name, templates)[0]
+
+
+# (folder, name) -> (template, its globals as one plain dict, their names): made once per loaded template.
+_PREPARED: dict[tuple[Path, str], tuple[Template, dict[str, object], set[str]]] = {}
+
+
+def _prepared(name: str, templates: Path) -> tuple[Template, dict[str, object], set[str]]:
+    """The template with its globals flattened, loaded again only when its file changed.
+
+    `Template.render` rebuilds the globals (a ChainMap walked into a new dict,
+    then into a set) for every page; they never change during a build, so
+    they are flattened here once per loaded template. The up-to-date check is
+    the one `get_template` makes (a stat of the file), so `mkdocs serve` edits
+    still show on the next build.
+    """
+    found = _PREPARED.get((templates, name))
+    if found is not None and found[0].is_up_to_date:
+        return found
+    loaded = environment(templates).get_template(name)
+    found = _PREPARED[(templates, name)] = (loaded, dict(loaded.globals), set(loaded.globals))
+    return found
 
 
 def render_page(template_name: str, page_url: str, templates: Path = TEMPLATES, **context: object) -> str:
-    return template(template_name, templates).render(page_url=page_url, **context)
+    return render_with(template_name, templates, page_url=page_url, **context)
+
+
+def render_with(template_name: str, templates: Path = TEMPLATES, /, **context: object) -> str:
+    """`template(name).render(**context)`, with the template's globals laid in once per template, not per page."""
+    loaded, globals_, names = _prepared(template_name, templates)
+    env = loaded.environment
+    ctx = env.context_class(env, {**globals_, **context}, loaded.name, loaded.blocks)
+    ctx.globals_keys = names  # what `{% import %}` compares with the imported template's globals; read only
+    try:
+        return env.concat(loaded.root_render_func(ctx))  # type: ignore[attr-defined]
+    except Exception:
+        env.handle_exception()  # raises, with Jinja's traceback pointing at the template line

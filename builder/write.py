@@ -64,6 +64,7 @@ class Output:
         docs_dir.mkdir(parents=True, exist_ok=True)
         self._root = str(docs_dir)
         self._folders: set[str] = set()  # folders known to exist: no mkdir per page
+        self._fresh: set[str] = set()  # folders this build made: no file in them to compare with or replace
         self._manifest = _read_manifest(docs_dir)
         self._previous = self._manifest | _read_journal(docs_dir)
         self._paths: set[str] = set()
@@ -77,23 +78,25 @@ class Output:
 
     # ------------------------------------------------------------ adding pages
 
-    def add(self, path: str, content: str | bytes, key: object = None) -> None:
-        """Write one file now, unless its bytes are already there."""
+    def add(self, path: str, content: str | bytes, key: object = None, digest: bytes | None = None) -> None:
+        """Write one file now, unless its bytes are already there; `digest` is the key's, when already made."""
         self._claim(path)
         target = f"{self._root}/{path}"
         data = content.encode("utf-8") if isinstance(content, str) else content
-        if _same_bytes(target, data):
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            self._make_folder(folder)
+        keep = digest is not None or key is not None  # a key to record with the file's size and mtime
+        # A cold build writes into folders it made itself: nothing there to stat or read first.
+        written = None if folder in self._fresh else _same_stat(target, data)
+        if written is not None:
             self._unchanged += 1
         else:
             self._create(path)
-            folder = os.path.dirname(target)
-            if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)
-                self._folders.add(folder)
-            _write_into(folder, target, data)
+            written = _write_into(folder, target, data, stat=keep)
             self._written.append(path)
-        if key is not None:
-            self._remember(path, target, self._digest(key))
+        if keep and written is not None:
+            self._new_keys[path] = (self._digest(key) if digest is None else digest, *written)
 
     @property
     def keyed(self) -> bool:
@@ -112,8 +115,7 @@ class Output:
             self._unchanged += 1
             self._new_keys[path] = old
             return
-        self.add(path, render())
-        self._remember(path, f"{self._root}/{path}", digest)
+        self.add(path, render(), digest=digest)
 
     def add_lines(self, path: str, keys: Sequence[tuple[str, object]], line: Callable[[int], str]) -> None:
         """A file of one line per record (the data catalogue), re-making only the lines whose record changed.
@@ -216,18 +218,25 @@ class Output:
         """Journal a path the last manifest does not list, before the file exists."""
         if path in self._previous:
             return
-        if self._journal is None:
-            self._journal = (self.docs_dir / JOURNAL).open("a", encoding="utf-8")
-        self._journal.write(path + "\n")
-        self._journal.flush()
+        if self._journal is None:  # unbuffered: each path reaches the file (one write call) before its page does
+            self._journal = (self.docs_dir / JOURNAL).open("ab", buffering=0)
+        self._journal.write(f"{path}\n".encode())
 
     def _digest(self, key: object) -> bytes:
         return key_digest(key)
 
-    def _remember(self, path: str, target: Path | str, digest: bytes) -> None:
-        written = _stat(target)
-        if written is not None:
-            self._new_keys[path] = (digest, *written)
+    def _make_folder(self, folder: str) -> None:
+        """Make a page's folder once per build, noting whether it is new (`_fresh`)."""
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:  # its parent is missing too: all of them are new
+            os.makedirs(folder)
+            self._fresh.add(folder)
+        else:
+            self._fresh.add(folder)
+        self._folders.add(folder)
 
 
 def key_digest(key: object) -> bytes:
@@ -251,18 +260,29 @@ def atomic_write(target: Path, data: bytes) -> None:
 
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _temp_numbers = itertools.count()
+_pid = os.getpid()  # temporary names' prefix: asked of the kernel once, and again in a forked child
 
 
-def _write_into(folder: str, target: str, data: bytes) -> None:
-    """`data` into a new temporary file in `folder`, then renamed over `target`.
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
+
+
+def _write_into(folder: str, target: str, data: bytes, stat: bool = False) -> tuple[int, int] | None:
+    """`data` into a new temporary file in `folder`, then renamed over `target`; with `stat`, its size and mtime.
 
     The temporary name is this process's id and a counter rather than
     tempfile's random one: unique all the same (O_EXCL says so, and a clash
     moves on to the next number), without its cost on every page. The mode
-    is 0o600, as mkstemp made it.
+    is 0o600, as mkstemp made it. Size and mtime come from the open file
+    (renaming keeps them), not from another look-up of the path.
     """
     while True:
-        tmp = f"{folder}/.tmp-{os.getpid()}-{next(_temp_numbers)}"
+        tmp = f"{folder}/.tmp-{_pid}-{next(_temp_numbers)}"
         try:
             fd = os.open(tmp, _TEMP_FLAGS, 0o600)
             break
@@ -273,9 +293,11 @@ def _write_into(folder: str, target: str, data: bytes) -> None:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
+            st = os.fstat(fd) if stat else None
         finally:
             os.close(fd)
         os.replace(tmp, target)
+        return (st.st_size, st.st_mtime_ns) if st is not None else None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -308,6 +330,19 @@ def _old_lines(target: Path, digests: Sequence[tuple[str, bytes]]) -> dict[str, 
     except OSError:
         return {}
     return found if count == len(digests) else {}
+
+
+def _same_stat(target: str, data: bytes) -> tuple[int, int] | None:
+    """The file's size and mtime when it already holds exactly `data`, else None."""
+    try:
+        st = os.stat(target)
+        if st.st_size != len(data):
+            return None
+        with open(target, "rb") as handle:
+            same = handle.read() == data
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns) if same else None
 
 
 def _same_bytes(target: Path | str, data: bytes) -> bool:
