@@ -42,7 +42,8 @@ import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
+from operator import mul
 
 import numpy as np
 from scipy import sparse
@@ -60,9 +61,12 @@ WEIGHT_BITS = 22  # weights in multiples of 2^-22, scores of 2^-44: int64 holds 
 BLOCK_CELLS = 1 << 22  # bounds the dense block of asking weights (articles × features whose lists were cut): 32 MB
 
 # An article's words as the entity stage hands them over: the distinct terms
-# joined by spaces and their counts as bytes (capped at COUNT_MAX), a tenth of
-# the memory of a Counter, and cheap to pickle into the analysis cache.
-PackedTerms = tuple[str, bytes]
+# and their counts as bytes (capped at COUNT_MAX), a tenth of the memory of a
+# Counter, and cheap to pickle into the analysis cache. The terms are the
+# entity stage's own string objects (one per distinct word of the build), so
+# the tuple costs a pointer per word and `term_vectors` looks each up without
+# splitting text or comparing characters.
+PackedTerms = tuple[tuple[str, ...], bytes]
 # An article's text vector: its heaviest terms and their weights (unit length).
 TermVector = dict[str, float]
 
@@ -72,13 +76,12 @@ _UNIT = float(1 << (2 * WEIGHT_BITS))  # score/TEXT_WEIGHT of 1, in integer unit
 def pack_terms(counts: Mapping[str, int]) -> PackedTerms:
     """In the counts' own order: `term_vectors` ranks by weight and word, so no order is needed here,
     and sorting each article's words cost more than all the rest of packing (C loops only)."""
-    return " ".join(counts), bytes(map(min, counts.values(), repeat(COUNT_MAX)))
+    return tuple(counts), bytes(map(min, counts.values(), repeat(COUNT_MAX)))
 
 
-def _unpack(packed: PackedTerms | Mapping[str, int]) -> tuple[list[str], Sequence[int]]:
+def _unpack(packed: PackedTerms | Mapping[str, int]) -> tuple[Sequence[str], Sequence[int]]:
     if isinstance(packed, tuple):
-        text, counts = packed
-        return text.split(), counts
+        return packed
     return list(packed), [min(max(c, 0), COUNT_MAX) for c in packed.values()]  # as pack_terms stores them
 
 
@@ -94,7 +97,9 @@ def term_vectors(
     Two passes over the packed counts, so only the vectors stay in memory, and
     every vector's words are the document-frequency table's own string objects
     (one copy of each word however many articles keep it). The logarithms are
-    taken once per distinct count and document frequency, not once per word.
+    taken once per distinct count and document frequency, not once per word,
+    and the per-word work is `map`s and `compress` in C: a word without idf
+    weighs 0.0, which no cut lets through, as no negative weight passes.
     """
     df: Counter[str] = Counter()
     for packed in terms.values():
@@ -110,10 +115,11 @@ def term_vectors(
         words, counts = _unpack(packed)
         # Floats first (cheap to sort), then (weight, word) pairs only for those that can be in the top:
         # the same top as sorting every pair, ties on weight by word.
-        weights = [tf[c] * i if (i := idf.get(t)) else -1.0 for t, c in zip(words, counts, strict=True)]
+        weights = list(map(mul, map(tf.__getitem__, counts), map(idf.get, words, repeat(0.0))))
         cut = sorted(weights)[-per_article] if len(weights) > per_article else 0.0
+        keep = list(map(cut.__le__, weights) if cut > 0 else map((0.0).__lt__, weights))
         top = sorted(
-            [(w, canonical[t]) for w, t in zip(weights, words, strict=True) if w >= cut and w > 0], reverse=True
+            zip(compress(weights, keep), map(canonical.__getitem__, compress(words, keep)), strict=True), reverse=True
         )
         top = top[:per_article]
         norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
