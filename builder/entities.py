@@ -188,8 +188,9 @@ class Memo(dict):
         return (Memo, (self.compute,))  # a process-pool worker fills its own
 
 
-# Word bits: the discovery rule a word can start, and START: it can start a registry name.
-CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL, START = 1, 2, 4, 8, 16, 32
+# Word bits: the discovery rule a word can start, START: it can start a registry name,
+# and SHORT: it can start how an article names a registry person a second time.
+CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL, START, SHORT = 1, 2, 4, 8, 16, 32, 64
 CUES = CUE_TITLE | CUE_SPEECH | CUE_ORG | CUE_PLACE | CUE_DUAL
 
 
@@ -240,12 +241,15 @@ def _entries(trie: dict, key: str) -> tuple[tuple[dict, int], ...]:
     return tuple((trie[stem], peeled) for stem, peeled in stems(key) if stem in trie)
 
 
-def word_bits(trie: dict, key: str) -> int:
-    """START if a stem of the word begins a name of `trie`, and the discovery rules the word can start."""
+def word_bits(trie: dict, short_firsts: frozenset[str], key: str) -> int:
+    """START if a stem of the word begins a name of `trie`, SHORT if one begins a registry person's
+    short form (first word in `short_firsts`), and the discovery rules the word can start."""
     bits = (CUE_TITLE if _plain(key) in TITLE_HEADS else 0) | (CUE_SPEECH if key in SPEECH_VERBS else 0)
     for stem, _ in stems(key):
         if stem in trie:
             bits |= START
+        if stem in short_firsts:
+            bits |= SHORT
         if stem in ORG_HEADS:
             bits |= CUE_ORG
         if stem in PLACE_HEADS:
@@ -263,17 +267,18 @@ class Vocabulary:
     empty one of its own.
     """
 
-    __slots__ = ("bits", "entries", "gap", "run", "trie")
+    __slots__ = ("bits", "entries", "gap", "run", "short_firsts", "trie")
 
-    def __init__(self, trie: dict) -> None:
+    def __init__(self, trie: dict, short_firsts: frozenset[str] = frozenset()) -> None:
         self.trie = trie
-        self.bits = Memo(partial(word_bits, trie))  # matching form -> START | the discovery rules it cues
+        self.short_firsts = short_firsts  # first words of the registry people's short forms
+        self.bits = Memo(partial(word_bits, trie, short_firsts))  # matching form -> START, SHORT, cues
         self.entries = Memo(partial(_entries, trie))  # matching form -> where its stems enter the trie
         self.gap = Memo(gap_bits)  # text around words -> HARD | QUOTED | COMMA
         self.run = Memo(partial(_run_unit, self.bits, self.gap))  # run between spaces -> its Unit, or None
 
     def __reduce__(self):
-        return (Vocabulary, (self.trie,))
+        return (Vocabulary, (self.trie, self.short_firsts))
 
 
 class Tokens:
@@ -293,19 +298,22 @@ class Tokens:
 
     def __init__(self, texts: Sequence[str], vocab: Vocabulary, first: int = 0) -> None:
         self.texts = texts
-        self.seps: list[str] = []  # what joins one unit to the next in each text
+        self.seps = [" "] * len(texts)  # what joins one unit to the next in each text
         units: list[Unit] = []
         bounds = [0]
         run = vocab.run.__getitem__
         for text in texts:
-            runs = list(map(run, text.split(" ")))
-            if all(runs):
-                self.seps.append(" ")
-            else:
-                runs = _word_by_word(text, vocab)
-                self.seps.append("")
-            units += runs
+            units += map(run, text.split(" "))
             bounds.append(len(units))
+        if not all(units):  # rare: a text has a run that is not one word (checked once for all texts)
+            units, bounds = [], [0]
+            for t, text in enumerate(texts):
+                runs = list(map(run, text.split(" ")))
+                if not all(runs):
+                    runs = _word_by_word(text, vocab)
+                    self.seps[t] = ""
+                units += runs
+                bounds.append(len(units))
         self.units, self.bounds, self.n = units, bounds, len(units)
         # The few words that can start a registry name or cue a discovery rule, found in C.
         self.marked = list(compress(range(self.n), map(_GET_BITS, units)))
@@ -395,8 +403,10 @@ class Matcher:
     short_forms: Memo = field(init=False, compare=False, repr=False)  # entity id -> its people's short forms
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "vocab", Vocabulary(self.trie))
-        object.__setattr__(self, "short_forms", Memo(partial(_registry_short_forms, self.entities, self.trie)))
+        short_forms = Memo(partial(_registry_short_forms, self.entities, self.trie))
+        short_firsts = frozenset(short[0] for entity_id in self.entities for short in short_forms[entity_id])
+        object.__setattr__(self, "short_forms", short_forms)
+        object.__setattr__(self, "vocab", Vocabulary(self.trie, short_firsts))
 
 
 def _registry_short_forms(entities: Mapping[str, Entity], trie: dict, entity_id: str) -> tuple[tuple[str, ...], ...]:
@@ -457,8 +467,12 @@ def match_tokens(
         starters = [i for i in tokens.marked if units[i][_BITS] & START]
         entries = vocab.entries
     else:
-        firsts = frozenset().union(*(keys_with_stem(k) for k in trie if k != END))
-        starters = list(compress(range(tokens.n), map(firsts.__contains__, map(_GET_KEY, units))))
+        first_keys = [k for k in trie if k != END]
+        firsts = frozenset().union(*map(keys_with_stem, first_keys))
+        if vocab.short_firsts.issuperset(first_keys):  # registry short forms only: their words are marked
+            starters = [i for i in tokens.marked if units[i][_BITS] & SHORT and units[i][_KEY] in firsts]
+        else:
+            starters = list(compress(range(tokens.n), map(firsts.__contains__, map(_GET_KEY, units))))
         entries = Memo(partial(_entries, trie))
     found: list[tuple[int, int, int, str]] = []  # (-length, first, peeled, id)
     b = hi = 0
