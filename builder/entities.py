@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
-from itertools import chain, compress
+from itertools import accumulate, chain, compress
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -294,7 +294,7 @@ class Tokens:
     or rule reaches past the end of its own text.
     """
 
-    __slots__ = ("bounds", "first", "marked", "n", "seps", "texts", "units", "vocab")
+    __slots__ = ("bounds", "first", "marked", "n", "seps", "texts", "total", "units", "vocab")
 
     def __init__(self, texts: Sequence[str], vocab: Vocabulary, first: int = 0) -> None:
         self.texts = texts
@@ -318,6 +318,7 @@ class Tokens:
         # The few words that can start a registry name or cue a discovery rule, found in C.
         self.marked = list(compress(range(self.n), map(_GET_BITS, units)))
         self.first = first  # paragraph index of texts[0]: -1 when it is the title
+        self.total: list[int] | None = None  # running total of the units' sizes, for `spans`
         self.vocab = vocab
 
     def terms(self) -> Counter[str]:
@@ -355,25 +356,32 @@ class Tokens:
     def spans(self, names: Iterable[tuple[int, int, int]]) -> Iterator[tuple[int, int, int]]:
         """(paragraph, start, end) of each (first word, last word, characters peeled off the first), in reading order.
 
-        Offsets are summed from one name to the next, so all of an
-        article's names cost one pass over its words at most.
+        Offsets come from the running total of the units' sizes over all the
+        texts (one `accumulate` in C, made when first asked): the unit of word
+        k of a text whose first word is b starts at total[k] - total[b] plus
+        k - b separators, so a name costs a few lookups however far into its
+        text it is.
         """
+        total = self.total
+        if total is None:
+            total = self.total = list(accumulate(map(_GET_SIZE, self.units), initial=0))
         units, bounds = self.units, self.bounds
-        hi = 0
+        b = hi = 0
         for first, last, peeled in names:
-            if first >= hi:  # a new text: count from its start
+            if not b <= first < hi:  # another text
                 t = bisect_right(bounds, first) - 1
-                at, hi, sep, pos = bounds[t], bounds[t + 1], len(self.seps[t]), 0
-            pos += sum(map(_GET_SIZE, units[at:first])) + (first - at) * sep  # where word `first`'s unit starts
-            at = first
+                b, hi, sep = bounds[t], bounds[t + 1], len(self.seps[t])
+                base = total[b] + b * sep  # so that word k's unit starts at total[k] + k * sep - base
             unit = units[first]
-            start = pos + len(unit[_LEAD])
+            start = total[first] + first * sep - base + len(unit[_LEAD])
+            if peeled:
+                start += _peel(unit[_WORD], peeled)
             if last == first:
-                end = start + len(unit[_WORD])
+                end = total[first] + first * sep - base + len(unit[_LEAD]) + len(unit[_WORD])
             else:
-                end = pos + sum(map(_GET_SIZE, units[first:last])) + (last - first) * sep
-                end += len(units[last][_LEAD]) + len(units[last][_WORD])
-            yield t + self.first, start + _peel(unit[_WORD], peeled) if peeled else start, end
+                unit = units[last]
+                end = total[last] + last * sep - base + len(unit[_LEAD]) + len(unit[_WORD])
+            yield t + self.first, start, end
 
 
 def _word_by_word(text: str, vocab: Vocabulary) -> list[Unit]:
