@@ -460,6 +460,7 @@ class Hit(NamedTuple):
 
 _hit = partial(tuple.__new__, Hit)  # a Hit without the Python-level __new__: one per name in the archive
 _PLACE = itemgetter(2, 3, 4, 5)  # (paragraph, start, end, entity id)
+_ENTITY_ID = itemgetter(5)
 
 
 def match_tokens(
@@ -776,6 +777,7 @@ class ArticleAnalysis(NamedTuple):
     article_id: str
     hits: tuple[tuple[int, int, int, str], ...]  # (paragraph, start, end, entity id); paragraph -1 = title
     found: tuple[Found, ...]
+    again: tuple[tuple[int, int, int, str], ...]  # (paragraph, start, end, form): discovered names named again
     terms: PackedTerms  # distinct words and their counts, for related articles
 
 
@@ -797,23 +799,33 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     found = discover(tokens, used)
     terms = tokens.terms()
     # Second pass: names found in this article, everywhere in it (discovered names
-    # and people's short forms), in the words the first pass left free.
+    # and people's short forms), in the words the first pass left free. A discovered
+    # name's value in the trie is its form in a 1-tuple, which no registry id is:
+    # `link_entities` gives it its id once all articles are analysed.
     local: dict = {}
     for _, _, f in found:
-        _trie_add(local, name_keys(f.name), "found:" + f.type + ":" + form_of(f.name))
+        form = (form_of(f.name),)
+        _trie_add(local, name_keys(f.name), form)
         if f.type == "person":
             short = short_form(f.name)
             if short:
-                _trie_add(local, short, "found:person:" + form_of(f.name))
-    for entity_id in dict.fromkeys(h.entity_id for h in hits):
+                _trie_add(local, short, form)
+    for entity_id in dict.fromkeys(map(_ENTITY_ID, hits)):
         for short in matcher.short_forms[entity_id]:
             _trie_add(local, short, entity_id)
+    again = []
     if local:
-        hits += [h for h in match_tokens(tokens, local, {}) if not any(used[h.first : h.last + 1])]
+        for h in match_tokens(tokens, local, {}):
+            if not any(used[h.first : h.last + 1]):
+                if type(h.entity_id) is tuple:
+                    again.append((h.paragraph, h.start, h.end, h.entity_id[0]))
+                else:
+                    hits.append(h)
     return ArticleAnalysis(
         article.id,
         tuple(map(_PLACE, hits)),
         tuple(f for _, _, f in found),
+        tuple(again),
         pack_terms(terms),
     )
 
@@ -954,11 +966,8 @@ def link_entities(
     for article, analysis in zip(articles, analyses, strict=True):
         texts = (article.title, *article.paragraphs)  # paragraph p is texts[p + 1]
         places = [(f.paragraph, f.start, f.end, form_to_id[form_of(f.name)]) for f in analysis.found]
-        for p, start, end, entity_id in analysis.hits:
-            if entity_id.startswith("found:"):
-                entity_id = form_to_id.get(entity_id.split(":", 2)[2], "")
-            if entity_id:
-                places.append((p, start, end, entity_id))
+        places += analysis.hits
+        places += [(p, start, end, form_to_id[form]) for p, start, end, form in analysis.again]
         # In reading order (no two mentions start at one place), so each entity's mentions come
         # out ordered and the entities in the order of their first mention.
         places.sort()
