@@ -211,10 +211,12 @@ class Unit(NamedTuple):
     lead_bits: int  # `gap_bits` of lead and tail
     tail_bits: int
     size: int  # characters of lead, word and tail
+    start: int  # where the word starts and ends in them: len(lead), len(lead) + len(word)
+    end: int
 
 
 # Unit fields by position, for `map` in C and the hot loops.
-_LEAD, _WORD, _TAIL, _KEY, _BITS, _TERM, _LEAD_BITS, _TAIL_BITS, _SIZE = range(9)
+_LEAD, _WORD, _TAIL, _KEY, _BITS, _TERM, _LEAD_BITS, _TAIL_BITS, _SIZE, _START, _END = range(11)
 _GET_BITS, _GET_TERM, _GET_KEY, _GET_SIZE = itemgetter(_BITS), itemgetter(_TERM), itemgetter(_KEY), itemgetter(_SIZE)
 
 
@@ -223,8 +225,11 @@ _new_unit = partial(tuple.__new__, Unit)  # without the Python-level __new__
 
 def _unit(bits: Memo, gaps: Memo, lead: str, word: str, tail: str) -> Unit:
     key = token_key(word)
-    size = len(lead) + len(word) + len(tail)
-    return _new_unit((lead, word, tail, key, bits[key], term_of(key), gaps[lead], gaps[tail], size))
+    start = len(lead)
+    end = start + len(word)
+    return _new_unit(
+        (lead, word, tail, key, bits[key], term_of(key), gaps[lead], gaps[tail], end + len(tail), start, end)
+    )
 
 
 def _run_unit(bits: Memo, gaps: Memo, run: str) -> Unit | None:
@@ -373,14 +378,9 @@ class Tokens:
                 b, hi, sep = bounds[t], bounds[t + 1], len(self.seps[t])
                 base = total[b] + b * sep  # so that word k's unit starts at total[k] + k * sep - base
             unit = units[first]
-            start = total[first] + first * sep - base + len(unit[_LEAD])
-            if peeled:
-                start += _peel(unit[_WORD], peeled)
-            if last == first:
-                end = total[first] + first * sep - base + len(unit[_LEAD]) + len(unit[_WORD])
-            else:
-                unit = units[last]
-                end = total[last] + last * sep - base + len(unit[_LEAD]) + len(unit[_WORD])
+            start = total[first] + first * sep - base
+            end = (start if last == first else total[last] + last * sep - base) + units[last][_END]
+            start += unit[_START] + _peel(unit[_WORD], peeled) if peeled else unit[_START]
             yield t + self.first, start, end
 
 
