@@ -234,6 +234,8 @@ def _unit(bits: Memo, gaps: Memo, lead: str, word: str, tail: str) -> Unit:
 
 def _run_unit(bits: Memo, gaps: Memo, run: str) -> Unit | None:
     """The unit of a run of text between two spaces, or None unless it holds exactly one word."""
+    if run.isalpha():  # letters only (most runs): the word itself, with nothing around it
+        return _unit(bits, gaps, "", run, "")
     parts = _SPLIT.split(run)
     if len(parts) != 3:
         return None
