@@ -248,6 +248,21 @@ def _entries(trie: dict, key: str) -> tuple[tuple[dict, int], ...]:
     return tuple((trie[stem], peeled) for stem, peeled in stems(key) if stem in trie)
 
 
+def _alone(entries: Memo, key: str) -> tuple | None:
+    """What a word that starts names of the trie matches when none of them goes on past it.
+
+    None when one may (the trie must be walked), else the (characters
+    peeled, entity) of its first stem that is a name, or () when the word
+    is a common one that only begins longer names. Most words that start a
+    registry name start only one-word names (places), and need no walk.
+    """
+    nodes = entries[key]
+    if not nodes or not all(len(node) == 1 and END in node for node, _ in nodes):
+        return None
+    node, peeled = nodes[0]
+    return () if key in NEVER_MATCH else (peeled, node[END])
+
+
 def word_bits(trie: dict, short_firsts: frozenset[str], key: str) -> int:
     """START if a stem of the word begins a name of `trie`, SHORT if one begins a registry person's
     short form (first word in `short_firsts`), and the discovery rules the word can start."""
@@ -274,13 +289,14 @@ class Vocabulary:
     empty one of its own.
     """
 
-    __slots__ = ("bits", "entries", "gap", "run", "short_firsts", "trie")
+    __slots__ = ("alone", "bits", "entries", "gap", "run", "short_firsts", "trie")
 
     def __init__(self, trie: dict, short_firsts: frozenset[str] = frozenset()) -> None:
         self.trie = trie
         self.short_firsts = short_firsts  # first words of the registry people's short forms
         self.bits = Memo(partial(word_bits, trie, short_firsts))  # matching form -> START, SHORT, cues
         self.entries = Memo(partial(_entries, trie))  # matching form -> where its stems enter the trie
+        self.alone = Memo(partial(_alone, self.entries))  # matching form -> its match when no walk is needed
         self.gap = Memo(gap_bits)  # text around words -> HARD | QUOTED | COMMA
         self.run = Memo(partial(_run_unit, self.bits, self.gap))  # run between spaces -> its Unit, or None
 
@@ -476,7 +492,7 @@ def match_tokens(
     # Most words start no name: the few that do, by one memo or set test per word, in C.
     if trie is vocab.trie:
         starters = [i for i in tokens.marked if units[i][_BITS] & START]
-        entries = vocab.entries
+        entries, alone = vocab.entries, vocab.alone
     else:
         first_keys = [k for k in trie if k != END]
         firsts = frozenset().union(*map(keys_with_stem, first_keys))
@@ -485,6 +501,7 @@ def match_tokens(
         else:
             starters = list(compress(range(tokens.n), map(firsts.__contains__, map(_GET_KEY, units))))
         entries = Memo(partial(_entries, trie))
+        alone = Memo(partial(_alone, entries))
     found: list[tuple[int, int, int, str]] = []  # (-length, first, peeled, id)
     b = hi = 0
     for i in starters:
@@ -492,21 +509,28 @@ def match_tokens(
             t = bisect_right(bounds, i) - 1
             b, hi = bounds[t], bounds[t + 1]
         key = units[i][_KEY]
-        best = -1  # the longest name's last word, how much of the first word was peeled, its entity
-        for node, peeled in entries[key]:
-            j = last = i
-            entity_id = node.get(END)
-            while j + 1 < hi:
-                nxt = node.get(units[j + 1][_KEY])
-                if nxt is None or units[j][_TAIL_BITS] | units[j + 1][_LEAD_BITS]:  # a boundary or quote mark
-                    break
-                node, j = nxt, j + 1
-                if END in node:
-                    last, entity_id = j, node[END]
-            if entity_id is not None and last > best:
-                best, best_peeled, best_id = last, peeled, entity_id
-        if best < 0 or (best == i and key in NEVER_MATCH):
-            continue  # a common word may begin a longer name («جنوب السودان»), never be one
+        fixed = alone[key]
+        if fixed:
+            best = i
+            best_peeled, best_id = fixed
+        elif fixed is not None:
+            continue  # a common word that begins only longer names
+        else:
+            best = -1  # the longest name's last word, how much of the first word was peeled, its entity
+            for node, peeled in entries[key]:
+                j = last = i
+                entity_id = node.get(END)
+                while j + 1 < hi:
+                    nxt = node.get(units[j + 1][_KEY])
+                    if nxt is None or units[j][_TAIL_BITS] | units[j + 1][_LEAD_BITS]:  # a boundary or quote mark
+                        break
+                    node, j = nxt, j + 1
+                    if END in node:
+                        last, entity_id = j, node[END]
+                if entity_id is not None and last > best:
+                    best, best_peeled, best_id = last, peeled, entity_id
+            if best < 0 or (best == i and key in NEVER_MATCH):
+                continue  # a common word may begin a longer name («جنوب السودان»), never be one
         veto = vetoes.get(best_id)
         if veto and best_peeled == 0 and i > b and units[i - 1][_KEY] in veto and not tokens.hard(i):
             continue
