@@ -28,8 +28,11 @@ neither a name nor a rule. So a text is split on spaces in C, each distinct
 run is analysed once per build (`Unit`: its word, matching form, cues, term,
 the punctuation around it) by a `Vocabulary` that lives as long as the
 matcher, the passes over all words are `map`/`compress` over those memos,
-and Python runs only at the few words that start something; character
-offsets are counted only for what was found.
+and Python runs only at the few words that start something: most of those
+start only one-word names and get their match from a memo too, and the
+second pass for people named again starts only at words marked for it.
+Character offsets come from one running total of the units' sizes per
+article, made only for what was found.
 """
 
 from __future__ import annotations
