@@ -28,8 +28,11 @@ neither a name nor a rule. So a text is split on spaces in C, each distinct
 run is analysed once per build (`Unit`: its word, matching form, cues, term,
 the punctuation around it) by a `Vocabulary` that lives as long as the
 matcher, the passes over all words are `map`/`compress` over those memos,
-and Python runs only at the few words that start something; character
-offsets are counted only for what was found.
+and Python runs only at the few words that start something: most of those
+start only one-word names and get their match from a memo too, and the
+second pass for people named again starts only at words marked for it.
+Character offsets come from one running total of the units' sizes per
+article, made only for what was found.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
-from itertools import chain, compress
+from itertools import accumulate, chain, compress
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -188,8 +191,9 @@ class Memo(dict):
         return (Memo, (self.compute,))  # a process-pool worker fills its own
 
 
-# Word bits: the discovery rule a word can start, and START: it can start a registry name.
-CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL, START = 1, 2, 4, 8, 16, 32
+# Word bits: the discovery rule a word can start, START: it can start a registry name,
+# and SHORT: it can start how an article names a registry person a second time.
+CUE_TITLE, CUE_SPEECH, CUE_ORG, CUE_PLACE, CUE_DUAL, START, SHORT = 1, 2, 4, 8, 16, 32, 64
 CUES = CUE_TITLE | CUE_SPEECH | CUE_ORG | CUE_PLACE | CUE_DUAL
 
 
@@ -210,10 +214,12 @@ class Unit(NamedTuple):
     lead_bits: int  # `gap_bits` of lead and tail
     tail_bits: int
     size: int  # characters of lead, word and tail
+    start: int  # where the word starts and ends in them: len(lead), len(lead) + len(word)
+    end: int
 
 
 # Unit fields by position, for `map` in C and the hot loops.
-_LEAD, _WORD, _TAIL, _KEY, _BITS, _TERM, _LEAD_BITS, _TAIL_BITS, _SIZE = range(9)
+_LEAD, _WORD, _TAIL, _KEY, _BITS, _TERM, _LEAD_BITS, _TAIL_BITS, _SIZE, _START, _END = range(11)
 _GET_BITS, _GET_TERM, _GET_KEY, _GET_SIZE = itemgetter(_BITS), itemgetter(_TERM), itemgetter(_KEY), itemgetter(_SIZE)
 
 
@@ -222,12 +228,17 @@ _new_unit = partial(tuple.__new__, Unit)  # without the Python-level __new__
 
 def _unit(bits: Memo, gaps: Memo, lead: str, word: str, tail: str) -> Unit:
     key = token_key(word)
-    size = len(lead) + len(word) + len(tail)
-    return _new_unit((lead, word, tail, key, bits[key], term_of(key), gaps[lead], gaps[tail], size))
+    start = len(lead)
+    end = start + len(word)
+    return _new_unit(
+        (lead, word, tail, key, bits[key], term_of(key), gaps[lead], gaps[tail], end + len(tail), start, end)
+    )
 
 
 def _run_unit(bits: Memo, gaps: Memo, run: str) -> Unit | None:
     """The unit of a run of text between two spaces, or None unless it holds exactly one word."""
+    if run.isalpha():  # letters only (most runs): the word itself, with nothing around it
+        return _unit(bits, gaps, "", run, "")
     parts = _SPLIT.split(run)
     if len(parts) != 3:
         return None
@@ -240,12 +251,30 @@ def _entries(trie: dict, key: str) -> tuple[tuple[dict, int], ...]:
     return tuple((trie[stem], peeled) for stem, peeled in stems(key) if stem in trie)
 
 
-def word_bits(trie: dict, key: str) -> int:
-    """START if a stem of the word begins a name of `trie`, and the discovery rules the word can start."""
+def _alone(entries: Memo, key: str) -> tuple | None:
+    """What a word that starts names of the trie matches when none of them goes on past it.
+
+    None when one may (the trie must be walked), else the (characters
+    peeled, entity) of its first stem that is a name, or () when the word
+    is a common one that only begins longer names. Most words that start a
+    registry name start only one-word names (places), and need no walk.
+    """
+    nodes = entries[key]
+    if not nodes or not all(len(node) == 1 and END in node for node, _ in nodes):
+        return None
+    node, peeled = nodes[0]
+    return () if key in NEVER_MATCH else (peeled, node[END])
+
+
+def word_bits(trie: dict, short_firsts: frozenset[str], key: str) -> int:
+    """START if a stem of the word begins a name of `trie`, SHORT if one begins a registry person's
+    short form (first word in `short_firsts`), and the discovery rules the word can start."""
     bits = (CUE_TITLE if _plain(key) in TITLE_HEADS else 0) | (CUE_SPEECH if key in SPEECH_VERBS else 0)
     for stem, _ in stems(key):
         if stem in trie:
             bits |= START
+        if stem in short_firsts:
+            bits |= SHORT
         if stem in ORG_HEADS:
             bits |= CUE_ORG
         if stem in PLACE_HEADS:
@@ -263,17 +292,19 @@ class Vocabulary:
     empty one of its own.
     """
 
-    __slots__ = ("bits", "entries", "gap", "run", "trie")
+    __slots__ = ("alone", "bits", "entries", "gap", "run", "short_firsts", "trie")
 
-    def __init__(self, trie: dict) -> None:
+    def __init__(self, trie: dict, short_firsts: frozenset[str] = frozenset()) -> None:
         self.trie = trie
-        self.bits = Memo(partial(word_bits, trie))  # matching form -> START | the discovery rules it cues
+        self.short_firsts = short_firsts  # first words of the registry people's short forms
+        self.bits = Memo(partial(word_bits, trie, short_firsts))  # matching form -> START, SHORT, cues
         self.entries = Memo(partial(_entries, trie))  # matching form -> where its stems enter the trie
+        self.alone = Memo(partial(_alone, self.entries))  # matching form -> its match when no walk is needed
         self.gap = Memo(gap_bits)  # text around words -> HARD | QUOTED | COMMA
         self.run = Memo(partial(_run_unit, self.bits, self.gap))  # run between spaces -> its Unit, or None
 
     def __reduce__(self):
-        return (Vocabulary, (self.trie,))
+        return (Vocabulary, (self.trie, self.short_firsts))
 
 
 class Tokens:
@@ -289,27 +320,31 @@ class Tokens:
     or rule reaches past the end of its own text.
     """
 
-    __slots__ = ("bounds", "first", "marked", "n", "seps", "texts", "units", "vocab")
+    __slots__ = ("bounds", "first", "marked", "n", "seps", "texts", "total", "units", "vocab")
 
     def __init__(self, texts: Sequence[str], vocab: Vocabulary, first: int = 0) -> None:
         self.texts = texts
-        self.seps: list[str] = []  # what joins one unit to the next in each text
+        self.seps = [" "] * len(texts)  # what joins one unit to the next in each text
         units: list[Unit] = []
         bounds = [0]
         run = vocab.run.__getitem__
         for text in texts:
-            runs = list(map(run, text.split(" ")))
-            if all(runs):
-                self.seps.append(" ")
-            else:
-                runs = _word_by_word(text, vocab)
-                self.seps.append("")
-            units += runs
+            units += map(run, text.split(" "))
             bounds.append(len(units))
+        if not all(units):  # rare: a text has a run that is not one word (checked once for all texts)
+            units, bounds = [], [0]
+            for t, text in enumerate(texts):
+                runs = list(map(run, text.split(" ")))
+                if not all(runs):
+                    runs = _word_by_word(text, vocab)
+                    self.seps[t] = ""
+                units += runs
+                bounds.append(len(units))
         self.units, self.bounds, self.n = units, bounds, len(units)
         # The few words that can start a registry name or cue a discovery rule, found in C.
         self.marked = list(compress(range(self.n), map(_GET_BITS, units)))
         self.first = first  # paragraph index of texts[0]: -1 when it is the title
+        self.total: list[int] | None = None  # running total of the units' sizes, for `spans`
         self.vocab = vocab
 
     def terms(self) -> Counter[str]:
@@ -347,25 +382,27 @@ class Tokens:
     def spans(self, names: Iterable[tuple[int, int, int]]) -> Iterator[tuple[int, int, int]]:
         """(paragraph, start, end) of each (first word, last word, characters peeled off the first), in reading order.
 
-        Offsets are summed from one name to the next, so all of an
-        article's names cost one pass over its words at most.
+        Offsets come from the running total of the units' sizes over all the
+        texts (one `accumulate` in C, made when first asked): the unit of word
+        k of a text whose first word is b starts at total[k] - total[b] plus
+        k - b separators, so a name costs a few lookups however far into its
+        text it is.
         """
+        total = self.total
+        if total is None:
+            total = self.total = list(accumulate(map(_GET_SIZE, self.units), initial=0))
         units, bounds = self.units, self.bounds
-        hi = 0
+        b = hi = 0
         for first, last, peeled in names:
-            if first >= hi:  # a new text: count from its start
+            if not b <= first < hi:  # another text
                 t = bisect_right(bounds, first) - 1
-                at, hi, sep, pos = bounds[t], bounds[t + 1], len(self.seps[t]), 0
-            pos += sum(map(_GET_SIZE, units[at:first])) + (first - at) * sep  # where word `first`'s unit starts
-            at = first
+                b, hi, sep = bounds[t], bounds[t + 1], len(self.seps[t])
+                base = total[b] + b * sep  # so that word k's unit starts at total[k] + k * sep - base
             unit = units[first]
-            start = pos + len(unit[_LEAD])
-            if last == first:
-                end = start + len(unit[_WORD])
-            else:
-                end = pos + sum(map(_GET_SIZE, units[first:last])) + (last - first) * sep
-                end += len(units[last][_LEAD]) + len(units[last][_WORD])
-            yield t + self.first, start + _peel(unit[_WORD], peeled) if peeled else start, end
+            start = total[first] + first * sep - base
+            end = (start if last == first else total[last] + last * sep - base) + units[last][_END]
+            start += unit[_START] + _peel(unit[_WORD], peeled) if peeled else unit[_START]
+            yield t + self.first, start, end
 
 
 def _word_by_word(text: str, vocab: Vocabulary) -> list[Unit]:
@@ -395,8 +432,10 @@ class Matcher:
     short_forms: Memo = field(init=False, compare=False, repr=False)  # entity id -> its people's short forms
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "vocab", Vocabulary(self.trie))
-        object.__setattr__(self, "short_forms", Memo(partial(_registry_short_forms, self.entities, self.trie)))
+        short_forms = Memo(partial(_registry_short_forms, self.entities, self.trie))
+        short_firsts = frozenset(short[0] for entity_id in self.entities for short in short_forms[entity_id])
+        object.__setattr__(self, "short_forms", short_forms)
+        object.__setattr__(self, "vocab", Vocabulary(self.trie, short_firsts))
 
 
 def _registry_short_forms(entities: Mapping[str, Entity], trie: dict, entity_id: str) -> tuple[tuple[str, ...], ...]:
@@ -442,6 +481,7 @@ class Hit(NamedTuple):
 
 _hit = partial(tuple.__new__, Hit)  # a Hit without the Python-level __new__: one per name in the archive
 _PLACE = itemgetter(2, 3, 4, 5)  # (paragraph, start, end, entity id)
+_ENTITY_ID = itemgetter(5)
 
 
 def match_tokens(
@@ -455,11 +495,16 @@ def match_tokens(
     # Most words start no name: the few that do, by one memo or set test per word, in C.
     if trie is vocab.trie:
         starters = [i for i in tokens.marked if units[i][_BITS] & START]
-        entries = vocab.entries
+        entries, alone = vocab.entries, vocab.alone
     else:
-        firsts = frozenset().union(*(keys_with_stem(k) for k in trie if k != END))
-        starters = list(compress(range(tokens.n), map(firsts.__contains__, map(_GET_KEY, units))))
+        first_keys = [k for k in trie if k != END]
+        firsts = frozenset().union(*map(keys_with_stem, first_keys))
+        if vocab.short_firsts.issuperset(first_keys):  # registry short forms only: their words are marked
+            starters = [i for i in tokens.marked if units[i][_BITS] & SHORT and units[i][_KEY] in firsts]
+        else:
+            starters = list(compress(range(tokens.n), map(firsts.__contains__, map(_GET_KEY, units))))
         entries = Memo(partial(_entries, trie))
+        alone = Memo(partial(_alone, entries))
     found: list[tuple[int, int, int, str]] = []  # (-length, first, peeled, id)
     b = hi = 0
     for i in starters:
@@ -467,21 +512,28 @@ def match_tokens(
             t = bisect_right(bounds, i) - 1
             b, hi = bounds[t], bounds[t + 1]
         key = units[i][_KEY]
-        best = -1  # the longest name's last word, how much of the first word was peeled, its entity
-        for node, peeled in entries[key]:
-            j = last = i
-            entity_id = node.get(END)
-            while j + 1 < hi:
-                nxt = node.get(units[j + 1][_KEY])
-                if nxt is None or units[j][_TAIL_BITS] | units[j + 1][_LEAD_BITS]:  # a boundary or quote mark
-                    break
-                node, j = nxt, j + 1
-                if END in node:
-                    last, entity_id = j, node[END]
-            if entity_id is not None and last > best:
-                best, best_peeled, best_id = last, peeled, entity_id
-        if best < 0 or (best == i and key in NEVER_MATCH):
-            continue  # a common word may begin a longer name («جنوب السودان»), never be one
+        fixed = alone[key]
+        if fixed:
+            best = i
+            best_peeled, best_id = fixed
+        elif fixed is not None:
+            continue  # a common word that begins only longer names
+        else:
+            best = -1  # the longest name's last word, how much of the first word was peeled, its entity
+            for node, peeled in entries[key]:
+                j = last = i
+                entity_id = node.get(END)
+                while j + 1 < hi:
+                    nxt = node.get(units[j + 1][_KEY])
+                    if nxt is None or units[j][_TAIL_BITS] | units[j + 1][_LEAD_BITS]:  # a boundary or quote mark
+                        break
+                    node, j = nxt, j + 1
+                    if END in node:
+                        last, entity_id = j, node[END]
+                if entity_id is not None and last > best:
+                    best, best_peeled, best_id = last, peeled, entity_id
+            if best < 0 or (best == i and key in NEVER_MATCH):
+                continue  # a common word may begin a longer name («جنوب السودان»), never be one
         veto = vetoes.get(best_id)
         if veto and best_peeled == 0 and i > b and units[i - 1][_KEY] in veto and not tokens.hard(i):
             continue
@@ -754,6 +806,7 @@ class ArticleAnalysis(NamedTuple):
     article_id: str
     hits: tuple[tuple[int, int, int, str], ...]  # (paragraph, start, end, entity id); paragraph -1 = title
     found: tuple[Found, ...]
+    again: tuple[tuple[int, int, int, str], ...]  # (paragraph, start, end, form): discovered names named again
     terms: PackedTerms  # distinct words and their counts, for related articles
 
 
@@ -775,23 +828,33 @@ def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     found = discover(tokens, used)
     terms = tokens.terms()
     # Second pass: names found in this article, everywhere in it (discovered names
-    # and people's short forms), in the words the first pass left free.
+    # and people's short forms), in the words the first pass left free. A discovered
+    # name's value in the trie is its form in a 1-tuple, which no registry id is:
+    # `link_entities` gives it its id once all articles are analysed.
     local: dict = {}
     for _, _, f in found:
-        _trie_add(local, name_keys(f.name), "found:" + f.type + ":" + form_of(f.name))
+        form = (form_of(f.name),)
+        _trie_add(local, name_keys(f.name), form)
         if f.type == "person":
             short = short_form(f.name)
             if short:
-                _trie_add(local, short, "found:person:" + form_of(f.name))
-    for entity_id in dict.fromkeys(h.entity_id for h in hits):
+                _trie_add(local, short, form)
+    for entity_id in dict.fromkeys(map(_ENTITY_ID, hits)):
         for short in matcher.short_forms[entity_id]:
             _trie_add(local, short, entity_id)
+    again = []
     if local:
-        hits += [h for h in match_tokens(tokens, local, {}) if not any(used[h.first : h.last + 1])]
+        for h in match_tokens(tokens, local, {}):
+            if not any(used[h.first : h.last + 1]):
+                if type(h.entity_id) is tuple:
+                    again.append((h.paragraph, h.start, h.end, h.entity_id[0]))
+                else:
+                    hits.append(h)
     return ArticleAnalysis(
         article.id,
         tuple(map(_PLACE, hits)),
         tuple(f for _, _, f in found),
+        tuple(again),
         pack_terms(terms),
     )
 
@@ -932,11 +995,8 @@ def link_entities(
     for article, analysis in zip(articles, analyses, strict=True):
         texts = (article.title, *article.paragraphs)  # paragraph p is texts[p + 1]
         places = [(f.paragraph, f.start, f.end, form_to_id[form_of(f.name)]) for f in analysis.found]
-        for p, start, end, entity_id in analysis.hits:
-            if entity_id.startswith("found:"):
-                entity_id = form_to_id.get(entity_id.split(":", 2)[2], "")
-            if entity_id:
-                places.append((p, start, end, entity_id))
+        places += analysis.hits
+        places += [(p, start, end, form_to_id[form]) for p, start, end, form in analysis.again]
         # In reading order (no two mentions start at one place), so each entity's mentions come
         # out ordered and the entities in the order of their first mention.
         places.sort()

@@ -39,10 +39,11 @@ really equal and fall back to id order.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain, count
-from operator import attrgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, mul
 
 import numpy as np
 from scipy import sparse
@@ -60,9 +61,12 @@ WEIGHT_BITS = 22  # weights in multiples of 2^-22, scores of 2^-44: int64 holds 
 BLOCK_CELLS = 1 << 22  # bounds the dense block of asking weights (articles × features whose lists were cut): 32 MB
 
 # An article's words as the entity stage hands them over: the distinct terms
-# joined by spaces and their counts as bytes (capped at COUNT_MAX), a tenth of
-# the memory of a Counter, and cheap to pickle into the analysis cache.
-PackedTerms = tuple[str, bytes]
+# and their counts as bytes (capped at COUNT_MAX), a tenth of the memory of a
+# Counter, and cheap to pickle into the analysis cache. The terms are the
+# entity stage's own string objects (one per distinct word of the build), so
+# the tuple costs a pointer per word and `term_vectors` looks each up without
+# splitting text or comparing characters.
+PackedTerms = tuple[tuple[str, ...], bytes]
 # An article's text vector: its heaviest terms and their weights (unit length).
 TermVector = dict[str, float]
 
@@ -71,20 +75,15 @@ _UNIT = float(1 << (2 * WEIGHT_BITS))  # score/TEXT_WEIGHT of 1, in integer unit
 
 
 def pack_terms(counts: Mapping[str, int]) -> PackedTerms:
-    keys = sorted(counts)
-    values = list(map(counts.__getitem__, keys))
-    if values and max(values) > COUNT_MAX:
-        values = [min(c, COUNT_MAX) for c in values]
-    return " ".join(keys), bytes(values)
+    """In the counts' own order: `term_vectors` ranks by weight and word, so no order is needed here,
+    and sorting each article's words cost more than all the rest of packing (C loops only)."""
+    return tuple(counts), bytes(map(min, counts.values(), repeat(COUNT_MAX)))
 
 
-def _unpack(packed: PackedTerms | Mapping[str, int]) -> tuple[list[str], Sequence[int]]:
-    """Words in sorted order (a word's place in its list breaks ties between equal weights) and counts."""
+def _unpack(packed: PackedTerms | Mapping[str, int]) -> tuple[Sequence[str], Sequence[int]]:
     if isinstance(packed, tuple):
-        text, counts = packed
-        return text.split(), counts
-    words = sorted(packed)
-    return words, [min(max(packed[t], 0), COUNT_MAX) for t in words]  # as pack_terms stores them
+        return packed
+    return list(packed), [min(max(c, 0), COUNT_MAX) for c in packed.values()]  # as pack_terms stores them
 
 
 def _idf(df: int, n: int) -> float:
@@ -96,62 +95,37 @@ def term_vectors(
 ) -> dict[str, TermVector]:
     """Each article's `per_article` heaviest tf-idf terms, normalised; words in one article only are left out.
 
-    One pass numbers the words (`dict.setdefault` with a running count, a C
-    loop: a word's number is where it was first seen) and every step after
-    that is an array operation over all articles' words at once. Each vector's
-    words are the numbering's own string objects, one copy of each word
-    however many articles keep it. Weights, squares and the sequential sum of
-    the norm are the same floating-point operations, in the same order, as
-    `tf * idf` and `sum(w * w ...)` in Python: the vectors are bit for bit those.
+    Two passes over the packed counts, so only the vectors stay in memory, and
+    every vector's words are the document-frequency table's own string objects
+    (one copy of each word however many articles keep it). The logarithms are
+    taken once per distinct count and document frequency, not once per word,
+    and the per-word work is `map`s and `compress` in C: a word without idf
+    weighs 0.0, which no cut lets through, as no negative weight passes.
     """
-    ids = list(terms)
-    numbers: dict[str, int] = {}
-    first_seen = count()
-    word_parts: list[np.ndarray] = []
-    count_parts: list[bytes | np.ndarray] = []
+    df: Counter[str] = Counter()
     for packed in terms.values():
-        words, counts = _unpack(packed)
-        word_parts.append(np.fromiter(map(numbers.setdefault, words, first_seen), np.int64, len(words)))
-        count_parts.append(counts if isinstance(counts, bytes) else bytes(counts))
-    sizes = np.fromiter(map(len, word_parts), np.int64, len(word_parts))
-    # Renumber 0.. in order of first sight, which is the order of `numbers` and of `vocabulary`.
-    dense = np.zeros(next(first_seen), np.int64)
-    dense[np.fromiter(numbers.values(), np.int64, len(numbers))] = np.arange(len(numbers))
-    word = dense[np.concatenate([np.zeros(0, np.int64), *word_parts])]
-    del word_parts, dense
-    vocabulary = list(numbers)
-    del numbers
-    counts = np.frombuffer(b"".join(count_parts), np.uint8)
-    article = np.repeat(np.arange(len(ids)), sizes)
-    place = np.arange(len(word)) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # in the article's sorted words
-    df = np.bincount(word, minlength=len(vocabulary))
+        df.update(_unpack(packed)[0])
     n = len(terms)
-    idf = np.zeros(len(df) and int(df.max()) + 1)
-    for d in np.unique(df).tolist():
-        if d > 1:
-            idf[d] = _idf(d, n)
-    tf = np.array([1 + math.log(c) if c > 0 else -1.0 for c in range(COUNT_MAX + 1)])
-    weights = tf[counts] * idf[df[word]]
-    keep = weights > 0  # counted words in more than one article
-    article, word, place, weights = article[keep], word[keep], place[keep], weights[keep]
-    # By article, heaviest first, equal weights by word, larger first: sorting (weight, word) pairs in reverse.
-    order = np.lexsort((-place, -weights, article))
-    article, word, weights = article[order], word[order], weights[order]
-    starts = np.searchsorted(article, np.arange(len(ids) + 1))
-    rank = np.arange(len(article)) - starts[article]
-    top = rank < per_article
-    article, word, weights, rank = article[top], word[top], weights[top], rank[top]
-    squares = np.zeros((len(ids), max(per_article, 1)))
-    squares[article, rank] = weights * weights
-    norms = np.sqrt(np.cumsum(squares, axis=1)[:, -1])  # left to right, as `sum` adds them
-    norms[norms == 0] = 1.0
-    unit = (weights / norms[article]).tolist()
-    names = list(map(vocabulary.__getitem__, word.tolist()))
-    bounds = np.searchsorted(article, np.arange(len(ids) + 1)).tolist()
-    return {
-        aid: dict(zip(names[bounds[k] : bounds[k + 1]], unit[bounds[k] : bounds[k + 1]], strict=True))
-        for k, aid in enumerate(ids)
-    }
+    idf_of = {d: _idf(d, n) for d in set(df.values()) if d > 1}
+    idf = {t: idf_of[d] for t, d in df.items() if d > 1}
+    canonical = {t: t for t in idf}
+    del df
+    tf = [1 + math.log(c) if c > 0 else -1.0 for c in range(COUNT_MAX + 1)]
+    vectors: dict[str, TermVector] = {}
+    for aid, packed in terms.items():
+        words, counts = _unpack(packed)
+        # Floats first (cheap to sort), then (weight, word) pairs only for those that can be in the top:
+        # the same top as sorting every pair, ties on weight by word.
+        weights = list(map(mul, map(tf.__getitem__, counts), map(idf.get, words, repeat(0.0))))
+        cut = sorted(weights)[-per_article] if len(weights) > per_article else 0.0
+        keep = list(map(cut.__le__, weights) if cut > 0 else map((0.0).__lt__, weights))
+        top = sorted(
+            zip(compress(weights, keep), map(canonical.__getitem__, compress(words, keep)), strict=True), reverse=True
+        )
+        top = top[:per_article]
+        norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
+        vectors[aid] = {t: w / norm for w, t in top}
+    return vectors
 
 
 def _features(

@@ -13,8 +13,11 @@ from builder.entities import (
     CUE_PLACE,
     CUE_SPEECH,
     CUE_TITLE,
+    SHORT,
     START,
     Tokens,
+    Vocabulary,
+    _trie_add,
     build_matcher,
     discover,
     discovered_id,
@@ -275,6 +278,7 @@ def expected_bits(key: str) -> int:
         | (CUE_PLACE if heads & PLACE_HEADS else 0)
         | (CUE_DUAL if heads & PLACE_HEADS_DUAL else 0)
         | (START if heads & MATCHER.trie.keys() else 0)
+        | (SHORT if heads & {short[0] for e in MATCHER.entities for short in MATCHER.short_forms[e]} else 0)
     )
 
 
@@ -309,6 +313,19 @@ def test_a_trie_of_its_own_matches_as_the_registry_trie_does(text):
     tokens = Tokens([text], MATCHER.vocab)
     copy = {**MATCHER.trie}  # equal, not the vocabulary's own: found the other way
     assert match_tokens(tokens, copy, MATCHER.not_after) == match_tokens(tokens, MATCHER.trie, MATCHER.not_after)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_short_forms_are_found_from_the_marked_words_as_by_looking_at_every_word(text):
+    """A trie of registry short forms starts only at SHORT words; a vocabulary without them looks at all."""
+    shorts: dict = {}
+    for entity_id in MATCHER.entities:
+        for short in MATCHER.short_forms[entity_id]:
+            _trie_add(shorts, short, entity_id)
+    assert shorts
+    scanned = match_tokens(Tokens([text], Vocabulary(MATCHER.trie)), shorts, {})
+    assert match_tokens(Tokens([text], MATCHER.vocab), shorts, {}) == scanned
 
 
 @settings(max_examples=300, deadline=None)
