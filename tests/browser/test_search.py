@@ -96,6 +96,7 @@ def test_results_show_original_spelling_with_matches_marked(page, visit, site_se
     assert any("القاعدة" in m for m in marks), marks  # the page's ة, not the typed ه
     text = first.inner_text()
     assert "⁂" not in text  # the matching forms never reach the reader
+    assert "ملف المصدر" not in text and "a-528e9c4a65" not in text  # the metadata labels and ids are not indexed
     assert first.evaluate("el => getComputedStyle(el).direction") == "rtl"
 
 
