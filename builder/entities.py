@@ -272,7 +272,8 @@ def _alone(entries: Memo, key: str) -> tuple | None:
 def word_bits(trie: dict, short_firsts: frozenset[str], key: str) -> int:
     """START if a stem of the word begins a name of `trie`, SHORT if one begins a registry person's
     short form (first word in `short_firsts`), and the discovery rules the word can start."""
-    bits = (CUE_TITLE if _plain(key) in TITLE_HEADS else 0) | (CUE_SPEECH if key in SPEECH_VERBS else 0)
+    title = key in TITLE_HEADS or _plain(key) in TITLE_HEADS  # «وزير» is no و + «زير»
+    bits = (CUE_TITLE if title else 0) | (CUE_SPEECH if key in SPEECH_VERBS else 0)
     for stem, _ in stems(key):
         if stem in trie:
             bits |= START
