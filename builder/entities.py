@@ -52,7 +52,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .entity_words import (
+    COMMON_WORDS,
     MONTHS,
+    NAME_PARTICLES,
     NEVER_MATCH,
     ORG_HEADS,
     PLACE_HEADS,
@@ -74,6 +76,7 @@ WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+")
 # Characters that end a clause: a name never spans them. Quotes and guillemets do not.
 HARD_GAP = re.compile(r"[.,،؛;:!?؟()\[\]{}/\\|…\n]")
 QUOTE_OPEN = frozenset('«"“')
+TANWEEN = frozenset("\u064b\u064c\u064d")  # ً ٌ ٍ
 QUOTE_CLOSE = frozenset('»"”')
 _QUOTES = QUOTE_OPEN | QUOTE_CLOSE
 _SPLIT = re.compile("(" + WORD.pattern + ")")
@@ -269,7 +272,8 @@ def _alone(entries: Memo, key: str) -> tuple | None:
 def word_bits(trie: dict, short_firsts: frozenset[str], key: str) -> int:
     """START if a stem of the word begins a name of `trie`, SHORT if one begins a registry person's
     short form (first word in `short_firsts`), and the discovery rules the word can start."""
-    bits = (CUE_TITLE if _plain(key) in TITLE_HEADS else 0) | (CUE_SPEECH if key in SPEECH_VERBS else 0)
+    title = key in TITLE_HEADS or _plain(key) in TITLE_HEADS  # «وزير» is no و + «زير»
+    bits = (CUE_TITLE if title else 0) | (CUE_SPEECH if key in SPEECH_VERBS else 0)
     for stem, _ in stems(key):
         if stem in trie:
             bits |= START
@@ -595,12 +599,42 @@ def _title_word(key: str) -> bool:
 
 
 @lru_cache(maxsize=131072)
+def common_word(key: str) -> bool:
+    """Whether a word is common news vocabulary (`COMMON_WORDS`), with its clitics: never part of a name.
+
+    و/ف come off any word (وأعلن، فقال) but ب/ل/ك only off a word with the
+    article (بالسوق، للتقرير): peeled from any word they would turn names
+    into common words («كمال» is not ك + «مال»).
+    """
+    plain = key[1:] if key[:1] in PROCLITIC_CONJ and len(key) > 3 else key
+    for word in (key, plain):
+        if word in COMMON_WORDS:
+            return True
+        if word.startswith("لل") and ARTICLE + word[2:] in COMMON_WORDS:
+            return True
+        if word[:1] in PROCLITIC_PREP and word[1:3] == ARTICLE and word[1:] in COMMON_WORDS:
+            return True
+    return False
+
+
+@lru_cache(maxsize=131072)
 def _name_word(key: str, first: bool) -> bool:
     if not key or key in STOPWORDS or key in NEVER_MATCH or key.isdigit() or len(key) < 2:
         return False
-    if not all("\u0621" <= ch <= "\u064a" for ch in key):
+    if not all("\u0621" <= ch <= "\u064a" for ch in key) or common_word(key):
         return False
     return not (first and key.startswith(ARTICLE))
+
+
+@lru_cache(maxsize=131072)
+def _particle_word(key: str) -> bool:
+    """The word after a name particle: part of the name whatever else it spells.
+
+    «أبي طالب» (he demanded), «ولد الشيخ» (a title), «بن علي» (علي is على,
+    on, in matching form): Arabic names are built this way, and a particle
+    inside a run that already follows a cue is no preposition or noun.
+    """
+    return len(key) >= 2 and all("\u0621" <= ch <= "\u064a" for ch in key)
 
 
 class _Text(NamedTuple):
@@ -624,12 +658,15 @@ def _name_run(x: _Text, j: int, taken: bytearray, allow_comma_start: bool) -> in
         return None
     k = j
     while k + 1 < hi and not x.tokens.hard(k + 1) and not taken[k + 1] and k - j + 1 < NAME_MAX_WORDS + 1:
-        if not _name_word(x.units[k + 1][_KEY], False):
+        key = x.units[k + 1][_KEY]
+        if not (_name_word(key, False) or (x.units[k][_KEY] in NAME_PARTICLES and _particle_word(key))):
             return None
         k += 1
     size = k - j + 1
     if not NAME_MIN_WORDS <= size <= NAME_MAX_WORDS:
         return None
+    if any(not TANWEEN.isdisjoint(u[_WORD]) for u in x.units[j : k + 1]):
+        return None  # «تفصيلًا جديدًا»: tanween marks an indefinite noun or adjective, never a name
     if k + 1 < hi and not x.tokens.hard(k + 1):
         return None  # the run goes on: not a name that ends where names end
     if x.tokens.gap_bits(j + 1, k + 1) & QUOTED:
@@ -733,7 +770,7 @@ def discover(tokens: Tokens, used: bytearray) -> list[tuple[int, int, Found]]:
 
 @lru_cache(maxsize=131072)
 def _place_key(key: str) -> bool:
-    if len(key) < 3 or key.startswith(ARTICLE) or key in STOPWORDS or key in NEVER_MATCH:
+    if len(key) < 3 or key.startswith(ARTICLE) or key in STOPWORDS or key in NEVER_MATCH or common_word(key):
         return False
     if key.endswith("يه") or key.endswith("يين") or (key.endswith("ين") and len(key) > 5):
         return False  # adjectives and plurals: «مدينة استراتيجية»
@@ -744,7 +781,7 @@ def _place_word(x: _Text, j: int, used: bytearray, first_gap_ok: bool = False, d
     if j >= x.hi or used[j] or (x.tokens.hard(j) and not first_gap_ok):
         return False
     key = x.units[j][_KEY]
-    return _place_key(key[1:] if drop_conj else key)
+    return _place_key(key[1:] if drop_conj else key) and TANWEEN.isdisjoint(x.units[j][_WORD])
 
 
 def _place_ends(x: _Text, j: int, used: bytearray) -> bool:

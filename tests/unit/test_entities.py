@@ -272,7 +272,7 @@ def expected_bits(key: str) -> int:
     plain = key[1:] if key[:1] in ("و", "ف") and len(key) > 2 else key
     heads = {s for s, _ in stems(key)}
     return (
-        (CUE_TITLE if plain in TITLE_HEADS else 0)
+        (CUE_TITLE if key in TITLE_HEADS or plain in TITLE_HEADS else 0)
         | (CUE_SPEECH if key in SPEECH_VERBS else 0)
         | (CUE_ORG if heads & ORG_HEADS else 0)
         | (CUE_PLACE if heads & PLACE_HEADS else 0)

@@ -21,7 +21,7 @@ GOLD = Path(__file__).resolve().parent.parent / "gold" / "entities.yml"
 # Floors: raise them when the numbers improve; never lower them to make a change pass.
 FLOORS = {
     "registry": {"precision": 1.0, "recall": 0.98},
-    "generated-only": {"precision": 1.0, "recall": 0.58},
+    "generated-only": {"precision": 1.0, "recall": 0.61},
 }
 
 
