@@ -31,14 +31,16 @@ from typing import TypeVar
 import jinja2
 import markupsafe
 
-from . import annotations, browse, entity_pages, publish, render, search_assets, seo
+from . import annotations, browse, render, search_assets, seo
 from .data import article_line
 from .entities import EntityIndex, Matcher, build_matcher, entity_spans, link_entities
+from .entity_pages import add_entity_pages
 from .extract import extract_article
 from .link import link_teasers
 from .model import Article
 from .parse import split_articles
 from .problems import Problem, sorted_problems, warning
+from .publish import add_reader_pages, reader_context
 from .registry import ENTITIES_DIR, Registry, load_registry
 from .related import link_related
 from .sources import iter_sources, read_seed
@@ -104,7 +106,8 @@ class Session:
         self.used: dict[str, object] = {}  # the same, for the build under way
         self.stages: dict[str, tuple[tuple, object]] = {}  # stage -> (inputs, output) of its last run
         self.digests: dict[int, tuple[Article, bytes]] = {}  # id(article) -> (article, key_digest(article))
-        self.docs: tuple | None = None  # (result, docs folder, salt, write result, file signatures) last written
+        self.docs: tuple | None = None  # (articles, entity index, docs folder, salt, file signatures) last written
+        self.replays: dict[str, tuple[tuple, tuple, tuple]] = {}  # page group -> (inputs, articles, output calls)
 
     def stage(self, name: str, inputs: tuple, compute: Callable[[], _T]) -> _T:
         """`compute()`, or its last output when `inputs` are the very objects it was computed from."""
@@ -376,10 +379,27 @@ def _read_stage(seeds: Sequence[SeedResult]) -> tuple[tuple[Article, ...], list[
     return link_teasers(articles), problems
 
 
-# What entity linking and related articles never read of an article: editors' notes. An article
-# that differs from the last build's only there takes the last build's links (see `_link_stage`).
-NOT_LINKED = frozenset({"notes", "annotated"})
-_LINKED_FIELDS = tuple(f.name for f in fields(Article) if f.name not in NOT_LINKED)
+# What an editor's note changes in an article. Entity linking, related articles and entity pages
+# read none of it, reader pages (home, lists, feeds, open data) only `annotated`; an article that
+# differs from the last build's only there leaves their last output as it was (see `_same_but`).
+NOTE_FIELDS = frozenset({"notes", "annotated"})
+READER_UNREAD = frozenset({"notes"})
+
+
+@cache
+def _fields_but(unread: frozenset[str]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Article) if f.name not in unread)
+
+
+def _same_but(new: Sequence[Article], old: Sequence[Article], unread: frozenset[str]) -> bool:
+    """Whether two builds' articles are the same in order and in every field but the `unread` ones."""
+    if len(new) != len(old):
+        return False
+    read = _fields_but(unread)
+    for a, b in zip(new, old, strict=True):
+        if a is not b and any(getattr(a, f) != getattr(b, f) for f in read):
+            return False
+    return True
 
 
 def _link_stage(
@@ -426,21 +446,23 @@ def _relink_notes(
     articles: Sequence[Article], before: Sequence[Article], linked: Sequence[Article]
 ) -> tuple[Article, ...] | None:
     """The last build's linked articles with this build's notes, or None if anything linking reads changed."""
-    if len(articles) != len(before):
+    if not _same_but(articles, before, NOTE_FIELDS):
         return None
-    out: list[Article] = []
-    for new, old, done in zip(articles, before, linked, strict=True):
-        if new is old:
-            out.append(done)
-        elif all(getattr(new, f) == getattr(old, f) for f in _LINKED_FIELDS):
-            out.append(replace(done, notes=new.notes, annotated=new.annotated))
-        else:
-            return None
-    return tuple(out)
+    return tuple(
+        done if new is old else replace(done, notes=new.notes, annotated=new.annotated)
+        for new, old, done in zip(articles, before, linked, strict=True)
+    )
 
 
-def render_site(result: BuildResult, output: Output, session: Session | None = None) -> None:
-    """Every generated file, written through `output` as it is rendered."""
+def render_site(result: BuildResult, output: Output, session: Session | None = None, salt: bytes = b"") -> None:
+    """Every generated file, written through `output` as it is rendered.
+
+    With a session, a whole-archive group of pages (reader pages, entity
+    pages) whose inputs did not change, but for article fields the group does
+    not read, is not made again: the calls it made into the last build's
+    output are made again into this one (`_Replay`). `salt` is the pages'
+    (`render_salt`): a template or code change makes them all again.
+    """
     articles = result.articles
     by_id = {a.id: a for a in articles}
     around = browse.neighbours(articles)
@@ -464,12 +486,81 @@ def render_site(result: BuildResult, output: Output, session: Session | None = N
         )
         output.add_rendered(f"articles/{article.id}.md", key, partial(_article_page, article, by_id, near))
     registry = result.entities.entities if result.entities is not None else {}
-    publish.add_reader_pages(output, result.articles, registry)  # home, browse lists, map, feeds, open data
-    if result.entities is not None:  # entity pages, per-type indexes, the editors' report
-        entity_pages.add_entity_pages(output, result.articles, result.entities)
+    index = result.entities
+
+    def reader_pages(out: Output) -> None:  # home, browse lists, map, feeds, open data
+        add_reader_pages(out, articles, registry)
+
+    def entity_pages(out: Output) -> None:  # entity pages, per-type indexes, the editors' report
+        if index is not None:
+            add_entity_pages(out, articles, index)
+
+    _replayed(session, "reader", output, reader_pages, (registry, salt), articles, READER_UNREAD)
+    _replayed(session, "entity", output, entity_pages, (index, salt), articles, NOTE_FIELDS)
     catalogue = [(a.id, digests[a.id]) for a in articles]
     output.add_lines("data/articles.jsonl", catalogue, lambda i: article_line(articles[i]))
     output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
+
+
+def _replayed(
+    session: Session | None,
+    name: str,
+    output: Output,
+    make: Callable[[Output], object],
+    inputs: tuple,
+    articles: tuple[Article, ...],
+    unread: frozenset[str],
+) -> None:
+    """`make(output)`: one group of pages made by a whole-archive function, or its last calls made again.
+
+    The function is pure: given the same inputs (the very objects) and the
+    same articles but for fields it does not read (`unread`), it would call
+    the output with the same paths, contents and keys. So a session keeps the
+    calls (contents, keys and the page renderers, which render only when a
+    page's key or file moved) and makes them again instead of running it.
+    """
+    if session is None or not output.keyed:
+        make(output)
+        return
+    last = session.replays.get(name)
+    if last is not None and _same_objects(last[0], inputs) and _same_but(articles, last[1], unread):
+        for method, args, kwargs in last[2]:
+            getattr(output, method)(*args, **kwargs)
+        session.replays[name] = (inputs, articles, last[2])
+        return
+    recorder = _Recorder(output)
+    make(recorder)  # type: ignore[arg-type]
+    if recorder.calls is None:
+        session.replays.pop(name, None)
+    else:
+        session.replays[name] = (inputs, articles, tuple(recorder.calls))
+
+
+class _Recorder:
+    """An `Output` for one function: forwards the calls that add pages and records them."""
+
+    REPLAYABLE = frozenset({"add", "add_rendered", "add_lines"})
+
+    def __init__(self, output: Output) -> None:
+        self._output = output
+        self.calls: list[tuple[str, tuple, dict]] | None = []
+
+    @property
+    def keyed(self) -> bool:
+        return self._output.keyed
+
+    def __getattr__(self, name: str):
+        method = getattr(self._output, name)
+        if name not in self.REPLAYABLE:  # a stream cannot be replayed: this group is made again next time
+            self.calls = None
+            return method
+
+        def call(*args: object, **kwargs: object) -> object:
+            if self.calls is not None:
+                self.calls.append((name, args, kwargs))
+            return method(*args, **kwargs)
+
+        return call
 
 
 def _shown(article: Article | None) -> tuple[str, str, str | None] | None:
@@ -479,7 +570,7 @@ def _shown(article: Article | None) -> tuple[str, str, str | None] | None:
 
 def _article_page(article: Article, by_id: dict[str, Article], near: browse.Neighbours) -> str:
     spans = annotations.merge_spans(annotations.note_spans(article), entity_spans(article, render.rel))
-    return render.render_article(article, by_id, spans=spans, **publish.reader_context(article, near))
+    return render.render_article(article, by_id, spans=spans, **reader_context(article, near))
 
 
 def render_salt(templates: Path = render.TEMPLATES) -> bytes:
@@ -510,7 +601,7 @@ def build(
 ) -> BuildResult:
     """The archive into `docs_dir`; with a `session`, redoing only what changed since its last build."""
     global _memory
-    with _no_cycle_collection():
+    with _no_cycle_collection(long_lived=session is not None):
         if session is not None:
             session.used = {}
             _memory = session
@@ -528,7 +619,7 @@ def build(
         if written is not None:
             return replace(result, written=written)
         output = Output(docs_dir, keys, salt)
-        render_site(result, output, session)
+        render_site(result, output, session, salt)
         written = output.close()
         if session is not None:
             session.docs = (result.articles, result.entities, docs_dir.resolve(), salt, _docs_state(docs_dir))
@@ -564,7 +655,7 @@ def _unchanged_docs(last: tuple, result: BuildResult, docs_dir: Path, salt: byte
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def _no_cycle_collection(long_lived: bool = False) -> Iterator[None]:
     """Python's cycle collector paused for the build, then restored.
 
     A build makes millions of long-lived objects that hold no reference
@@ -572,11 +663,23 @@ def _no_cycle_collection() -> Iterator[None]:
     all its garbage; the collector would only rescan the growing heap again
     and again, a cost that grows faster than the archive (a fifth of the CPU
     time at 5,000 articles; measured in `make bench`).
+
+    In a long-lived process (a build with a `Session`), what the session
+    keeps would be scanned once more as soon as the collector is back (every
+    object made during the build is in its youngest generation): more than a
+    second at 2,000 articles, on every save. So the heap is frozen at the end
+    of such a build (the collector skips it) and unfrozen at the start of the
+    next, into the oldest generation, so that garbage cycles of the host
+    process (MkDocs) made meanwhile are still collected in time.
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    if long_lived:
+        gc.unfreeze()
     try:
         yield
     finally:
+        if long_lived:
+            gc.freeze()
         if was_enabled:
             gc.enable()

@@ -24,6 +24,29 @@ WATCHED = ("seeds", "annotations", "entities", "templates")
 log = logging.getLogger("mkdocs.builder")
 
 
+def on_startup(command: str, dirty: bool = False, **_: object) -> None:
+    """Under `--dirty`, MkDocs' notice that it is dirty is logged as information, not as a warning.
+
+    MkDocs warns on every `--dirty` build, and the site's `strict: true`
+    counts that warning, so `make serve` aborted its first build and never
+    served. Real warnings (a broken link) still count.
+    """
+    if not dirty:
+        return
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if not any(getattr(f, "dirty_notice", False) for f in build_log.filters):  # MkDocs re-runs this file
+        build_log.addFilter(_dirty_notice)
+
+
+def _dirty_notice(record: logging.LogRecord) -> bool:
+    if record.levelno == logging.WARNING and str(record.msg).startswith("A 'dirty' build is being performed"):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
+_dirty_notice.dirty_notice = True  # type: ignore[attr-defined]
+
+
 def on_pre_build(config, **_: object) -> None:
     if os.environ.get("ARCHIVE_BUILDER") == "off":
         return

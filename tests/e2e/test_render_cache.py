@@ -97,8 +97,10 @@ def test_rebuilds_in_one_session_equal_fresh_builds_after_each_edit(tmp_path: Pa
     noted = same_as_fresh("a note added")
     assert noted.entities is edited.entities  # only a note changed: the links were reused
     assert any(a.id == with_text[4]["id"] and a.notes for a in noted.articles)
+    made = {group: calls for group, (_, _, calls) in session.replays.items()}
     _note(notes, with_text[4], "سياق آخر للقارئ.")
     same_as_fresh("the note edited")
+    assert {group: calls for group, (_, _, calls) in session.replays.items()} == made  # replayed, not made again
 
     (notes / f"{with_text[7]['id']}.yml").write_text(
         f"article: {with_text[7]['id']}\ncorrections:\n  date: 1999-01-02\n  title: عنوان صححه المحرر\n",
@@ -110,6 +112,14 @@ def test_rebuilds_in_one_session_equal_fresh_builds_after_each_edit(tmp_path: Pa
 
     (notes / f"{with_text[4]['id']}.yml").unlink()
     same_as_fresh("a note removed")
+
+    retitle = with_text[10]  # a word added at the end: the title still sorts where it did
+    title = json.dumps(retitle["title"] + " مصحح", ensure_ascii=False)
+    (notes / f"{retitle['id']}.yml").write_text(
+        f"article: {retitle['id']}\ncorrections:\n  title: {title}\n", encoding="utf-8"
+    )
+    retitled = same_as_fresh("a title corrected")
+    assert [a.id for a in retitled.articles] == [a.id for a in corrected.articles]
 
     files[8].unlink()
     shutil.copy(files[9], seeds / "zz_copy_renamed.txt")  # duplicates of every article in it, one new file
