@@ -44,7 +44,7 @@ from .publish import add_reader_pages, reader_context
 from .registry import ENTITIES_DIR, Registry, load_registry
 from .related import link_related
 from .sources import iter_sources, read_seed
-from .write import MANIFEST, Output, WriteResult, atomic_write, key_digest
+from .write import MANIFEST, Digested, Output, WriteResult, atomic_write, key_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "extract"
@@ -108,6 +108,7 @@ class Session:
         self.digests: dict[int, tuple[Article, bytes]] = {}  # id(article) -> (article, key_digest(article))
         self.docs: tuple | None = None  # (articles, entity index, docs folder, salt, file signatures) last written
         self.replays: dict[str, tuple[tuple, tuple, tuple]] = {}  # page group -> (inputs, articles, output calls)
+        self.sources: tuple | None = None  # (seeds folder, signatures of the folders under it, its seeds)
 
     def stage(self, name: str, inputs: tuple, compute: Callable[[], _T]) -> _T:
         """`compute()`, or its last output when `inputs` are the very objects it was computed from."""
@@ -223,7 +224,7 @@ def read_seeds(
     seeds_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | None = None, session: Session | None = None
 ) -> tuple[list[SeedResult], int]:
     """Every seed's articles, from the cache when its bytes and the builder are unchanged."""
-    pairs = list(iter_sources(seeds_dir))
+    pairs = _sources(seeds_dir, session)
     version = _code_version()
     results: dict[str, SeedResult] = {}
     todo: list[tuple[Path, str, str | None]] = []
@@ -250,6 +251,26 @@ def read_seeds(
         if key and (cache_dir or session):
             _cache_put(cache_dir, key, result)
     return [results[name] for _, name in pairs], cached
+
+
+def _sources(seeds_dir: Path, session: Session | None) -> list[tuple[Path, str]]:
+    """`iter_sources`, listed again only when a folder under `seeds_dir` changed (a file added or removed)."""
+    if session is None:
+        return list(iter_sources(seeds_dir))
+    last = session.sources
+    if last is not None and last[0] == seeds_dir:
+        try:
+            if all(_signature(folder) == signature for folder, signature in last[1]):
+                return last[2]
+        except OSError:
+            pass
+    try:  # the folders' signatures before the listing: a change made meanwhile shows next time
+        folders = [(top, _signature(top)) for top, _, _ in os.walk(seeds_dir, followlinks=True)]
+    except OSError:
+        folders = []
+    pairs = list(iter_sources(seeds_dir))
+    session.sources = (seeds_dir, folders, pairs) if folders else None
+    return pairs
 
 
 def _session_key(session: Session, path: Path, name: str, version: str) -> str | None:
@@ -556,6 +577,8 @@ class _Recorder:
             return method
 
         def call(*args: object, **kwargs: object) -> object:
+            if name == "add_rendered" and len(args) == 3 and not kwargs:  # the digest kept, not the key
+                args = (args[0], Digested(key_digest(args[1])), args[2])
             if self.calls is not None:
                 self.calls.append((name, args, kwargs))
             return method(*args, **kwargs)

@@ -231,6 +231,15 @@ class Output:
             self._new_keys[path] = (digest, *written)
 
 
+class Digested(bytes):
+    """A key already made into its digest by `key_digest`, which gives it back as it is.
+
+    A builder that keeps a page's digest (to add the page again, unchanged,
+    in a later build) passes this instead of the key, which then need not be
+    serialised again; the digest stored is the key's own.
+    """
+
+
 def key_digest(key: object) -> bytes:
     """A digest of the key's value, never of object identity.
 
@@ -243,6 +252,8 @@ def key_digest(key: object) -> bytes:
     extraction, or loaded from the cache) would pickle differently. A leading
     byte keeps the two kinds of bytes apart.
     """
+    if type(key) is Digested:
+        return bytes(key)
     try:
         data = b"m" + marshal.dumps(key, 0)
     except ValueError:  # not plain values

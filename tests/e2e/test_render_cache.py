@@ -123,7 +123,12 @@ def test_rebuilds_in_one_session_equal_fresh_builds_after_each_edit(tmp_path: Pa
 
     files[8].unlink()
     shutil.copy(files[9], seeds / "zz_copy_renamed.txt")  # duplicates of every article in it, one new file
+    (seeds / "more").mkdir()
     same_as_fresh("a seed removed, another copied")
+    generate_corpus(tmp_path / "other", 3, seed=99)  # new articles, in a folder whose parent stays as it was
+    shutil.copy(sorted((tmp_path / "other").glob("*.txt"))[0], seeds / "more" / "new.txt")
+    added = same_as_fresh("a seed added in a subfolder")
+    assert any(a.source.endswith("more/new.txt") for a in added.articles)
 
     page = docs / "articles" / f"{with_text[2]['id']}.md"
     page.write_text("edited by hand", encoding="utf-8")
