@@ -52,7 +52,9 @@ def wait_for(url: str, needle: str, seconds: float = 60) -> bool:
 
 
 @pytest.mark.slow
-def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path):
+@pytest.mark.parametrize("flags", [(), ("--dirty",)], ids=["serve", "make-serve-dirty"])
+def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path, flags: tuple[str, ...]):
+    """Also as `make serve` runs it (`--dirty`), which MkDocs warns about: the site's strict mode must not abort."""
     project = tmp_path / "project"
     for name in COPY:
         source = ROOT / name
@@ -66,7 +68,7 @@ def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path):
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     server = subprocess.Popen(
-        [mkdocs, "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+        [mkdocs, "serve", *flags, "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
         cwd=project,
         env=env,
         stdout=subprocess.DEVNULL,
