@@ -13,6 +13,7 @@ on errors) and sets ARCHIVE_BUILDER=off, so the archive is not built twice.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -67,4 +68,32 @@ def on_serve(server, config, builder, **_: object):
         folder = ROOT / name
         if folder.exists():
             server.watch(str(folder))
+    _watch_hand_written(server, Path(config["docs_dir"]))
     return server
+
+
+def _watch_hand_written(server, docs: Path) -> None:
+    """Of docs/, only what people write is watched, not the folders the builder fills.
+
+    The builder writes its pages during MkDocs' build (`on_pre_build`), so a
+    watch on them saw the builder's own writes as a new change and made
+    MkDocs build everything a second time after each edit. Its pages change
+    only when its inputs (watched above) do. The top level of docs/ stays
+    watched, and every folder holding a hand-written file (assets/); a folder
+    added to docs/ later is seen after a restart.
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from builder.write import MANIFEST
+
+    try:
+        generated = set(json.loads((docs / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return  # no build has listed its pages: watch docs/ whole, as MkDocs does
+    server.unwatch(str(docs))
+    server.watch(str(docs), recursive=False)
+    for entry in sorted(docs.iterdir()):
+        if entry.is_dir() and any(
+            f.is_file() and f.relative_to(docs).as_posix() not in generated for f in entry.rglob("*")
+        ):
+            server.watch(str(entry))
