@@ -73,14 +73,14 @@ def on_serve(server, config, builder, **_: object):
 
 
 def _watch_hand_written(server, docs: Path) -> None:
-    """Of docs/, only what people write is watched, not the folders the builder fills.
+    """Of docs/, only what people write is watched, not the pages the builder writes there.
 
     The builder writes its pages during MkDocs' build (`on_pre_build`), so a
     watch on them saw the builder's own writes as a new change and made
     MkDocs build everything a second time after each edit. Its pages change
-    only when its inputs (watched above) do. The top level of docs/ stays
-    watched, and every folder holding a hand-written file (assets/); a folder
-    added to docs/ later is seen after a restart.
+    only when its inputs (watched above) do. Watched: each hand-written file
+    at the top of docs/ and each folder holding one (assets/); a file or
+    folder added to docs/ later is seen after a restart.
     """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -91,9 +91,9 @@ def _watch_hand_written(server, docs: Path) -> None:
     except (OSError, ValueError):
         return  # no build has listed its pages: watch docs/ whole, as MkDocs does
     server.unwatch(str(docs))
-    server.watch(str(docs), recursive=False)
     for entry in sorted(docs.iterdir()):
-        if entry.is_dir() and any(
-            f.is_file() and f.relative_to(docs).as_posix() not in generated for f in entry.rglob("*")
-        ):
+        if entry.name.startswith("."):
+            continue  # the builder's manifest and journal; MkDocs skips dot files
+        files = [entry] if entry.is_file() else [f for f in entry.rglob("*") if f.is_file()]
+        if any(f.relative_to(docs).as_posix() not in generated for f in files):
             server.watch(str(entry))

@@ -72,7 +72,7 @@ def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path, flags: tuple[str, ..
         cwd=project,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(tmp_path / "serve.log").open("wb"),
     )
     try:
         base = f"http://127.0.0.1:{port}/"
@@ -83,6 +83,13 @@ def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path, flags: tuple[str, ..
         marker = "فقرة أضافها محرر أثناء المعاينة للتحقق من إعادة البناء."
         seed.write_text(seed.read_text(encoding="utf-8") + "\n" + marker + "\n", encoding="utf-8")
         assert wait_for(base + intel.url, marker), "the preview did not pick up the edited seed"
+        # The builder's own writes into docs/ are not a change to build again for: one build per edit.
+        time.sleep(3)
+        log = (tmp_path / "serve.log").read_text(encoding="utf-8", errors="replace")
+        assert log.count("Building documentation") == 2, log[-2000:]
+        about = project / "docs" / "about.md"  # hand-written pages are still watched
+        about.write_text(about.read_text(encoding="utf-8") + "\nسطر أضافه محرر.\n", encoding="utf-8")
+        assert wait_for(base + "about/", "سطر أضافه محرر."), "the preview did not pick up the edited page"
     finally:
         server.terminate()
         server.wait(timeout=20)
