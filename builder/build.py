@@ -95,9 +95,17 @@ class Session:
       hashes the disk cache uses (a seed's hash is recomputed only when the
       file's size, times or inode moved, as git does for its index);
     - each stage's inputs (compared by identity: same objects, same result)
-      and output;
+      and output; entity links are also reused when only editors' notes
+      changed (`_link_stage`), and equal linked articles stay the same objects;
+    - the calls each whole-archive page group (reader pages, entity pages)
+      made into the output, made again when its inputs did not change
+      (`_replayed`);
     - the page key digest of each article object, and the state of docs/ the
       last build left, so a build with nothing changed renders nothing.
+
+    Every rebuild's output is byte for byte a fresh build's (tested in
+    tests/e2e/test_render_cache.py). The process's heap is frozen between
+    builds (see `_no_cycle_collection`).
     """
 
     def __init__(self) -> None:
