@@ -180,7 +180,7 @@ def code_version() -> str:
     """The builder's cache key component: its own source (see builder.build._code_version)."""
     from builder.build import _code_version
 
-    return _code_version()
+    return _code_version.__wrapped__()  # read again: the builder's code may have been edited meanwhile
 
 
 def change_one_seed(seeds: Path) -> None:

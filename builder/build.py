@@ -208,7 +208,14 @@ def process_seed(path: Path, name: str) -> SeedResult:
     return SeedResult(name, tuple(articles), tuple(problems))
 
 
+@cache
 def _code_version() -> str:
+    """The builder's source as this process loaded it: cache entries are keyed by the code that made them.
+
+    Read once per process: `mkdocs serve` keeps running the code it imported
+    when builder/ is edited, and results of that code filed under the edited
+    code's version would be taken as the new code's by the next build.
+    """
     digest = hashlib.sha256()
     for module in sorted((ROOT / "builder").glob("*.py")):
         digest.update(module.name.encode())
