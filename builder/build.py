@@ -5,6 +5,11 @@ hash (and the builder's own code), so a rebuild after one edited seed
 re-extracts only that seed; with many uncached seeds they run in a process
 pool on every core. Everything after extraction needs the whole archive
 (links go between files) and runs once, in memory, before anything is written.
+
+A long-lived process (`mkdocs serve`'s hook) passes a `Session`, which keeps
+each stage's inputs and output from one build to the next: a stage whose
+inputs are the very objects it saw last time is not run again, and the output
+is the same as a fresh build's, because every stage is a pure function of them.
 """
 
 from __future__ import annotations
@@ -12,29 +17,34 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
+import operator
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import dataclass, fields, replace
+from functools import cache, partial
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 import markupsafe
 
-from . import annotations, browse, entity_pages, publish, render, search_assets, seo
+from . import annotations, browse, render, search_assets, seo
 from .data import article_line
-from .entities import EntityIndex, entity_spans, link_entities
+from .entities import EntityIndex, Matcher, build_matcher, entity_spans, link_entities
+from .entity_pages import add_entity_pages
 from .extract import extract_article
 from .link import link_teasers
 from .model import Article
 from .parse import split_articles
 from .problems import Problem, sorted_problems, warning
-from .registry import ENTITIES_DIR, load_registry
+from .publish import add_reader_pages, reader_context
+from .registry import ENTITIES_DIR, Registry, load_registry
 from .related import link_related
 from .sources import iter_sources, read_seed
-from .write import Output, WriteResult, atomic_write, key_digest
+from .write import MANIFEST, Digested, Output, WriteResult, atomic_write, key_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "extract"
@@ -73,6 +83,115 @@ class BuildResult:
         return line
 
 
+class Session:
+    """What one long-lived process keeps between builds, so that a rebuild redoes only what changed.
+
+    `mkdocs serve` builds on every save; without this, each build would read
+    every seed's results back from the disk cache and rerun every
+    whole-archive stage. Everything kept is a value of the last build (older
+    ones are dropped), keyed by what it was computed from:
+
+    - seed results and the entity analyses of each seed, by the content
+      hashes the disk cache uses (a seed's hash is recomputed only when the
+      file's size, times or inode moved, as git does for its index);
+    - each stage's inputs (compared by identity: same objects, same result)
+      and output; entity links are also reused when only editors' notes
+      changed (`_link_stage`), and equal linked articles stay the same objects;
+    - the calls each whole-archive page group (reader pages, entity pages)
+      made into the output, made again when its inputs did not change
+      (`_replayed`);
+    - the page key digest of each article object, and the state of docs/ the
+      last build left, so a build with nothing changed renders nothing.
+
+    Every rebuild's output is byte for byte a fresh build's (tested in
+    tests/e2e/test_render_cache.py). The process's heap is frozen between
+    builds (see `_no_cycle_collection`).
+    """
+
+    def __init__(self) -> None:
+        self.seed_keys: dict[str, tuple[tuple, str]] = {}  # seed path -> (file signature, content key)
+        self.blobs: dict[str, object] = {}  # disk-cache key -> value, as used by the last build
+        self.used: dict[str, object] = {}  # the same, for the build under way
+        self.stages: dict[str, tuple[tuple, object]] = {}  # stage -> (inputs, output) of its last run
+        self.digests: dict[int, tuple[Article, bytes]] = {}  # id(article) -> (article, key_digest(article))
+        self.docs: tuple | None = None  # (articles, entity index, docs folder, salt, file signatures) last written
+        self.replays: dict[str, tuple[tuple, tuple, tuple]] = {}  # page group -> (inputs, articles, output calls)
+        self.sources: tuple | None = None  # (seeds folder, signatures of the folders under it, its seeds)
+
+    def stage(self, name: str, inputs: tuple, compute: Callable[[], _T]) -> _T:
+        """`compute()`, or its last output when `inputs` are the very objects it was computed from."""
+        last = self.stages.get(name)
+        if last is not None and _same_objects(last[0], inputs):
+            return last[1]  # type: ignore[return-value]
+        output = compute()
+        self.stages[name] = (inputs, output)
+        return output
+
+    def digest(self, article: Article) -> bytes:
+        """`key_digest(article)`, computed once per article object (the object is kept, so its id stays its own)."""
+        kept = self.digests.get(id(article))
+        if kept is not None and kept[0] is article:
+            return kept[1]
+        digest = key_digest(article)
+        self.digests[id(article)] = (article, digest)
+        return digest
+
+
+@cache
+def serve_session() -> Session:
+    """The session of this process (`mkdocs serve`'s hook builds with it on every change)."""
+    return Session()
+
+
+_T = TypeVar("_T")
+_memory: Session | None = None  # the session of the build under way: `_cache_get` looks there first
+
+
+def _same_objects(old: tuple, new: tuple) -> bool:
+    """Same length and the same objects, one level into tuples (the articles of a stage)."""
+    if len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if a is b:
+            continue
+        if type(a) is not type(b):
+            return False
+        if type(a) in _PLAIN:  # values, not objects: a folder's state, a count
+            if a != b:
+                return False
+        elif type(a) is not tuple or len(a) != len(b) or not all(map(operator.is_, a, b)):
+            return False
+    return True
+
+
+_PLAIN = (int, str, bytes)
+
+
+def _signature(path: Path | str) -> tuple:
+    """What changes when a file is rewritten (git's index uses the same): size, times, inode."""
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def folder_state(folder: Path | None) -> str:
+    """The names and signatures of a folder's entries: a stage reading the folder reruns when they change."""
+    if folder is None:
+        return ""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return "missing"
+    state = []
+    for entry in entries:
+        try:
+            st = entry.stat()
+        except OSError:
+            state.append(entry.name)
+            continue
+        state.append(f"{entry.name}\0{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}")
+    return "\n".join(state)
+
+
 def process_seed(path: Path, name: str) -> SeedResult:
     """One seed file to its articles: pure apart from reading the file."""
     source, problems = read_seed(path, name)
@@ -89,7 +208,14 @@ def process_seed(path: Path, name: str) -> SeedResult:
     return SeedResult(name, tuple(articles), tuple(problems))
 
 
+@cache
 def _code_version() -> str:
+    """The builder's source as this process loaded it: cache entries are keyed by the code that made them.
+
+    Read once per process: `mkdocs serve` keeps running the code it imported
+    when builder/ is edited, and results of that code filed under the edited
+    code's version would be taken as the new code's by the next build.
+    """
     digest = hashlib.sha256()
     for module in sorted((ROOT / "builder").glob("*.py")):
         digest.update(module.name.encode())
@@ -110,17 +236,20 @@ def _process_pair(pair: tuple[Path, str]) -> SeedResult:
 
 
 def read_seeds(
-    seeds_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | None = None
+    seeds_dir: Path, cache_dir: Path | None = CACHE_DIR, jobs: int | None = None, session: Session | None = None
 ) -> tuple[list[SeedResult], int]:
     """Every seed's articles, from the cache when its bytes and the builder are unchanged."""
-    pairs = list(iter_sources(seeds_dir))
+    pairs = _sources(seeds_dir, session)
     version = _code_version()
     results: dict[str, SeedResult] = {}
     todo: list[tuple[Path, str, str | None]] = []
     cached = 0
     for path, name in pairs:
-        key = _cache_key(path, name, version) if cache_dir else None
-        hit = _cache_get(cache_dir, key) if cache_dir and key else None
+        if session is not None:
+            key = _session_key(session, path, name, version)
+        else:
+            key = _cache_key(path, name, version) if cache_dir else None
+        hit = _cache_get(cache_dir, key) if key and (cache_dir or session) else None
         if hit is not None:
             results[name] = hit
             cached += 1
@@ -134,21 +263,73 @@ def read_seeds(
         fresh = [process_seed(p, n) for p, n, _ in todo]
     for (_, name, key), result in zip(todo, fresh, strict=True):
         results[name] = result
-        if cache_dir and key:
+        if key and (cache_dir or session):
             _cache_put(cache_dir, key, result)
     return [results[name] for _, name in pairs], cached
 
 
-def _cache_get(cache_dir: Path, key: str, kind: type = SeedResult):  # returns a `kind`, or None
+def _sources(seeds_dir: Path, session: Session | None) -> list[tuple[Path, str]]:
+    """`iter_sources`, listed again only when a folder under `seeds_dir` changed (a file added or removed)."""
+    if session is None:
+        return list(iter_sources(seeds_dir))
+    last = session.sources
+    if last is not None and last[0] == seeds_dir:
+        try:
+            if all(_signature(folder) == signature for folder, signature in last[1]):
+                return last[2]
+        except OSError:
+            pass
+    try:  # the folders' signatures before the listing: a change made meanwhile shows next time
+        folders = [(top, _signature(top)) for top, _, _ in os.walk(seeds_dir, followlinks=True)]
+    except OSError:
+        folders = []
+    pairs = list(iter_sources(seeds_dir))
+    session.sources = (seeds_dir, folders, pairs) if folders else None
+    return pairs
+
+
+def _session_key(session: Session, path: Path, name: str, version: str) -> str | None:
+    """`_cache_key`, hashing the file again only when its signature moved since the last build."""
+    try:
+        signature = (*_signature(path), name, version)
+    except OSError:
+        return None
+    known = session.seed_keys.get(str(path))
+    if known is not None and known[0] == signature:
+        return known[1]
+    key = _cache_key(path, name, version)
+    if key is not None:
+        session.seed_keys[str(path)] = (signature, key)
+    return key
+
+
+def _cache_get(cache_dir: Path | None, key: str, kind: type = SeedResult):  # returns a `kind`, or None
+    """The cached value of `key`: from the build session's memory, else from disk (then remembered)."""
+    memory = _memory
+    if memory is not None:
+        value = memory.used.get(key, memory.blobs.get(key))
+        if isinstance(value, kind):
+            memory.used[key] = value
+            return value
+    if cache_dir is None:
+        return None
     try:
         with (cache_dir / key[:2] / key).open("rb") as handle:
             value = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
         return None
-    return value if isinstance(value, kind) else None
+    if not isinstance(value, kind):
+        return None
+    if memory is not None:
+        memory.used[key] = value
+    return value
 
 
-def _cache_put(cache_dir: Path, key: str, result: SeedResult) -> None:
+def _cache_put(cache_dir: Path | None, key: str, result: object) -> None:
+    if _memory is not None:
+        _memory.used[key] = result
+    if cache_dir is None:
+        return
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
         atomic_write(cache_dir / key[:2] / key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -191,36 +372,143 @@ def assemble(
     jobs: int | None = None,
     annotations_dir: Path | None = ANNOTATIONS_DIR,
     entities_dir: Path | None = ENTITIES_DIR,
+    session: Session | None = None,
 ) -> BuildResult:
     """Read and link the whole archive, then apply editors' annotations, without writing anything."""
-    seeds, cached = read_seeds(seeds_dir, cache_dir, jobs)
-    problems: list[Problem] = [p for s in seeds for p in s.problems]
-    articles, dupes = dedupe(a for s in seeds for a in s.articles)
-    problems.extend(dupes)
-    articles = link_teasers(articles)
+    memo = session if session is not None else Session()  # a throwaway one: every stage runs
+    seeds, cached = read_seeds(seeds_dir, cache_dir, jobs, session)
+    articles, problems = memo.stage("read", tuple(seeds), lambda: _read_stage(seeds))
     if annotations_dir is not None:  # corrected dates must count in the archive order
-        articles, found = annotations.annotate_folder(articles, annotations_dir)
-        problems.extend(found)
-    articles = archive_order(articles)
-    registry, found = load_registry(entities_dir) if entities_dir is not None else (None, [])
-    problems.extend(found)
+        articles, found = memo.stage(
+            "annotate",
+            (articles, folder_state(annotations_dir)),
+            partial(annotations.annotate_folder, articles, annotations_dir),
+        )
+        problems = [*problems, *found]
+    articles = memo.stage("order", (articles,), partial(archive_order, articles))
+    registry, found = memo.stage(
+        "registry",
+        (folder_state(entities_dir),),
+        partial(load_registry, entities_dir) if entities_dir is not None else lambda: (None, []),
+    )
+    problems = [*problems, *found]
     index = None
     if registry is not None:  # entity mentions, then related articles from shared entities and words
         entity_cache = cache_dir.parent / "entities" if cache_dir else None  # per-seed analyses
-        articles, index = link_entities(articles, registry, cache_dir=entity_cache, jobs=jobs)
-        articles = link_related(articles, index.terms)
-    return BuildResult(
-        files=len(seeds), articles=articles, problems=tuple(sorted_problems(problems)), cached=cached, entities=index
+        matcher = memo.stage("matcher", (registry,), partial(build_matcher, registry.entities))
+        articles, index = _link_stage(memo, articles, registry, matcher, entity_cache, jobs)
+    problems = memo.stage("problems", tuple(problems), partial(sorted_problems, problems))
+    return memo.stage(
+        "result",
+        (articles, problems, index, len(seeds), cached),
+        lambda: BuildResult(
+            files=len(seeds), articles=articles, problems=tuple(problems), cached=cached, entities=index
+        ),
     )
 
 
-def render_site(result: BuildResult, output: Output) -> None:
-    """Every generated file, written through `output` as it is rendered."""
+def _read_stage(seeds: Sequence[SeedResult]) -> tuple[tuple[Article, ...], list[Problem]]:
+    """Every seed's articles, one per id, teasers pointed at the articles they stand for."""
+    problems: list[Problem] = [p for s in seeds for p in s.problems]
+    articles, dupes = dedupe(a for s in seeds for a in s.articles)
+    problems.extend(dupes)
+    return link_teasers(articles), problems
+
+
+# What an editor's note changes in an article. Entity linking, related articles and entity pages
+# read none of it, reader pages (home, lists, feeds, open data) only `annotated`; an article that
+# differs from the last build's only there leaves their last output as it was (see `_same_but`).
+NOTE_FIELDS = frozenset({"notes", "annotated"})
+READER_UNREAD = frozenset({"notes"})
+
+
+@cache
+def _fields_but(unread: frozenset[str]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Article) if f.name not in unread)
+
+
+def _same_but(new: Sequence[Article], old: Sequence[Article], unread: frozenset[str]) -> bool:
+    """Whether two builds' articles are the same in order and in every field but the `unread` ones."""
+    if len(new) != len(old):
+        return False
+    read = _fields_but(unread)
+    for a, b in zip(new, old, strict=True):
+        if a is not b and any(getattr(a, f) != getattr(b, f) for f in read):
+            return False
+    return True
+
+
+def _link_stage(
+    memo: Session,
+    articles: tuple[Article, ...],
+    registry: Registry,
+    matcher: Matcher,
+    cache_dir: Path | None,
+    jobs: int | None,
+) -> tuple[tuple[Article, ...], EntityIndex]:
+    """Entity mentions and related articles of the whole archive, rerun only when what they read changed.
+
+    Both are whole-archive stages (a new word or name in one article moves
+    the weights and the discovered names of all), so one changed article
+    reruns them for every article; when nothing changed but notes (the
+    usual annotation edit), the last build's links are reused, which is what
+    the stages would compute again. After a rerun, every article equal to
+    the last build's is that object, so its page key digest is not made again.
+    """
+    inputs = (articles, registry, matcher)
+    last = memo.stages.get("link")
+    if last is not None and _same_objects(last[0], inputs):
+        return last[1]  # type: ignore[return-value]
+    if last is not None and last[0][1] is registry and last[0][2] is matcher:
+        reused = _relink_notes(articles, last[0][0], last[1][0])  # type: ignore[index]
+        if reused is not None:
+            output = (reused, last[1][1])  # type: ignore[index]
+            memo.stages["link"] = (inputs, output)
+            return output
+    linked, index = link_entities(articles, registry, matcher=matcher, cache_dir=cache_dir, jobs=jobs)
+    linked = link_related(linked, index.terms)
+    if last is not None:  # equal articles keep the last build's objects: their identity is their digest's key
+        before = {a.id: a for a in last[1][0]}  # type: ignore[index]
+        linked = tuple(_kept(before.get(a.id), a) for a in linked)
+    memo.stages["link"] = (inputs, (linked, index))
+    return linked, index
+
+
+def _kept(old: Article | None, new: Article) -> Article:
+    return old if old is not None and old == new else new
+
+
+def _relink_notes(
+    articles: Sequence[Article], before: Sequence[Article], linked: Sequence[Article]
+) -> tuple[Article, ...] | None:
+    """The last build's linked articles with this build's notes, or None if anything linking reads changed."""
+    if not _same_but(articles, before, NOTE_FIELDS):
+        return None
+    return tuple(
+        done if new is old else replace(done, notes=new.notes, annotated=new.annotated)
+        for new, old, done in zip(articles, before, linked, strict=True)
+    )
+
+
+def render_site(result: BuildResult, output: Output, session: Session | None = None, salt: bytes = b"") -> None:
+    """Every generated file, written through `output` as it is rendered.
+
+    With a session, a whole-archive group of pages (reader pages, entity
+    pages) whose inputs did not change, but for article fields the group does
+    not read, is not made again: the calls it made into the last build's
+    output are made again into this one (`_Replay`). `salt` is the pages'
+    (`render_salt`): a template or code change makes them all again.
+    """
     articles = result.articles
     by_id = {a.id: a for a in articles}
     around = browse.neighbours(articles)
-    # Each article pickled once, for its page's key and its data line's; no keys without a cache.
-    digests = {a.id: key_digest(a) for a in articles} if output.keyed else dict.fromkeys(by_id, b"")
+    # An article's key digest, once per article: kept by the session for articles that did not change.
+    if not output.keyed:
+        digests = dict.fromkeys(by_id, b"")
+    elif session is not None:
+        digests = {a.id: session.digest(a) for a in articles}
+    else:
+        digests = {a.id: key_digest(a) for a in articles}
     for article in articles:
         near = around[article.id]
         # Everything the page shows: the article, then what it shows of other articles.
@@ -234,12 +522,83 @@ def render_site(result: BuildResult, output: Output) -> None:
         )
         output.add_rendered(f"articles/{article.id}.md", key, partial(_article_page, article, by_id, near))
     registry = result.entities.entities if result.entities is not None else {}
-    publish.add_reader_pages(output, result.articles, registry)  # home, browse lists, map, feeds, open data
-    if result.entities is not None:  # entity pages, per-type indexes, the editors' report
-        entity_pages.add_entity_pages(output, result.articles, result.entities)
+    index = result.entities
+
+    def reader_pages(out: Output) -> None:  # home, browse lists, map, feeds, open data
+        add_reader_pages(out, articles, registry)
+
+    def entity_pages(out: Output) -> None:  # entity pages, per-type indexes, the editors' report
+        if index is not None:
+            add_entity_pages(out, articles, index)
+
+    _replayed(session, "reader", output, reader_pages, (registry, salt), articles, READER_UNREAD)
+    _replayed(session, "entity", output, entity_pages, (index, salt), articles, NOTE_FIELDS)
     catalogue = [(a.id, digests[a.id]) for a in articles]
     output.add_lines("data/articles.jsonl", catalogue, lambda i: article_line(articles[i]))
     output.add(search_assets.TABLES_PATH, search_assets.tables_js())  # search box folds like the index
+
+
+def _replayed(
+    session: Session | None,
+    name: str,
+    output: Output,
+    make: Callable[[Output], object],
+    inputs: tuple,
+    articles: tuple[Article, ...],
+    unread: frozenset[str],
+) -> None:
+    """`make(output)`: one group of pages made by a whole-archive function, or its last calls made again.
+
+    The function is pure: given the same inputs (the very objects) and the
+    same articles but for fields it does not read (`unread`), it would call
+    the output with the same paths, contents and keys. So a session keeps the
+    calls (contents, keys and the page renderers, which render only when a
+    page's key or file moved) and makes them again instead of running it.
+    """
+    if session is None or not output.keyed:
+        make(output)
+        return
+    last = session.replays.get(name)
+    if last is not None and _same_objects(last[0], inputs) and _same_but(articles, last[1], unread):
+        for method, args, kwargs in last[2]:
+            getattr(output, method)(*args, **kwargs)
+        session.replays[name] = (inputs, articles, last[2])
+        return
+    recorder = _Recorder(output)
+    make(recorder)  # type: ignore[arg-type]
+    if recorder.calls is None:
+        session.replays.pop(name, None)
+    else:
+        session.replays[name] = (inputs, articles, tuple(recorder.calls))
+
+
+class _Recorder:
+    """An `Output` for one function: forwards the calls that add pages and records them."""
+
+    REPLAYABLE = frozenset({"add", "add_rendered", "add_lines"})
+
+    def __init__(self, output: Output) -> None:
+        self._output = output
+        self.calls: list[tuple[str, tuple, dict]] | None = []
+
+    @property
+    def keyed(self) -> bool:
+        return self._output.keyed
+
+    def __getattr__(self, name: str):
+        method = getattr(self._output, name)
+        if name not in self.REPLAYABLE:  # a stream cannot be replayed: this group is made again next time
+            self.calls = None
+            return method
+
+        def call(*args: object, **kwargs: object) -> object:
+            if name == "add_rendered" and len(args) == 3 and not kwargs:  # the digest kept, not the key
+                args = (args[0], Digested(key_digest(args[1])), args[2])
+            if self.calls is not None:
+                self.calls.append((name, args, kwargs))
+            return method(*args, **kwargs)
+
+        return call
 
 
 def _shown(article: Article | None) -> tuple[str, str, str | None] | None:
@@ -249,7 +608,7 @@ def _shown(article: Article | None) -> tuple[str, str, str | None] | None:
 
 def _article_page(article: Article, by_id: dict[str, Article], near: browse.Neighbours) -> str:
     spans = annotations.merge_spans(annotations.note_spans(article), entity_spans(article, render.rel))
-    return render.render_article(article, by_id, spans=spans, **publish.reader_context(article, near))
+    return render.render_article(article, by_id, spans=spans, **reader_context(article, near))
 
 
 def render_salt(templates: Path = render.TEMPLATES) -> bytes:
@@ -276,19 +635,65 @@ def build(
     jobs: int | None = None,
     write: bool = True,
     annotations_dir: Path | None = ANNOTATIONS_DIR,
+    session: Session | None = None,
 ) -> BuildResult:
-    with _no_cycle_collection():
-        result = assemble(seeds_dir, cache_dir, jobs, annotations_dir)
+    """The archive into `docs_dir`; with a `session`, redoing only what changed since its last build."""
+    global _memory
+    with _no_cycle_collection(long_lived=session is not None):
+        if session is not None:
+            session.used = {}
+            _memory = session
+        try:
+            result = assemble(seeds_dir, cache_dir, jobs, annotations_dir, session=session)
+        finally:
+            _memory = None
+        if session is not None:  # what this build used is what the next one may need
+            session.blobs, session.used = session.used, {}
         if not write:
             return result
         keys = _keys_file(cache_dir, docs_dir) if cache_dir is not None else None
-        output = Output(docs_dir, keys, render_salt() if keys is not None else b"")
-        render_site(result, output)
-        return replace(result, written=output.close())
+        salt = render_salt() if keys is not None else b""
+        written = _unchanged_docs(session.docs, result, docs_dir, salt) if session and session.docs else None
+        if written is not None:
+            return replace(result, written=written)
+        output = Output(docs_dir, keys, salt)
+        render_site(result, output, session, salt)
+        written = output.close()
+        if session is not None:
+            session.docs = (result.articles, result.entities, docs_dir.resolve(), salt, _docs_state(docs_dir))
+            digests = session.digests  # only those of this build's articles are worth keeping
+            session.digests = {id(a): digests[id(a)] for a in result.articles if id(a) in digests}
+        return replace(result, written=written)
+
+
+def _docs_state(docs_dir: Path) -> dict[str, tuple] | None:
+    """The signature of every generated file and of the manifest listing them, or None if one is missing."""
+    try:
+        paths = json.loads((docs_dir / MANIFEST).read_text(encoding="utf-8"))
+        root = str(docs_dir)
+        return {p: _signature(f"{root}/{p}") for p in (*paths, MANIFEST)}
+    except (OSError, ValueError):
+        return None
+
+
+def _unchanged_docs(last: tuple, result: BuildResult, docs_dir: Path, salt: bytes) -> WriteResult | None:
+    """What writing would do when the pages' inputs and docs/ are those of the last build: nothing.
+
+    Rendering is a pure function of the articles, the entity index, the
+    builder's code and templates (the salt); when all are the very ones the
+    last build rendered and no generated file was touched since, every page
+    would come out as the bytes already there.
+    """
+    articles, entities, folder, salt_then, state = last
+    if state is None or salt != salt_then or entities is not result.entities or folder != docs_dir.resolve():
+        return None
+    if not _same_objects((articles,), (result.articles,)) or _docs_state(docs_dir) != state:
+        return None
+    return WriteResult((), len(state) - 1, ())
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def _no_cycle_collection(long_lived: bool = False) -> Iterator[None]:
     """Python's cycle collector paused for the build, then restored.
 
     A build makes millions of long-lived objects that hold no reference
@@ -296,11 +701,23 @@ def _no_cycle_collection() -> Iterator[None]:
     all its garbage; the collector would only rescan the growing heap again
     and again, a cost that grows faster than the archive (a fifth of the CPU
     time at 5,000 articles; measured in `make bench`).
+
+    In a long-lived process (a build with a `Session`), what the session
+    keeps would be scanned once more as soon as the collector is back (every
+    object made during the build is in its youngest generation): more than a
+    second at 2,000 articles, on every save. So the heap is frozen at the end
+    of such a build (the collector skips it) and unfrozen at the start of the
+    next, into the oldest generation, so that garbage cycles of the host
+    process (MkDocs) made meanwhile are still collected in time.
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    if long_lived:
+        gc.unfreeze()
     try:
         yield
     finally:
+        if long_lived:
+            gc.freeze()
         if was_enabled:
             gc.enable()

@@ -9,10 +9,11 @@ build of the same inputs (no cache, every page rendered) catches it.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from bench.generate import generate_corpus
-from builder.build import build
+from builder.build import BuildResult, Session, build
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -53,3 +54,83 @@ def test_incremental_builds_equal_a_fresh_build_after_seed_and_annotation_edits(
     assert sorted(incremental) == sorted(cold)
     stale = [path for path in cold if incremental[path] != cold[path]]
     assert stale == []
+
+
+def _note(notes: Path, record: dict, text: str) -> None:
+    quote = " ".join(record["paragraphs"][0].split()[:4])
+    (notes / f"{record['id']}.yml").write_text(
+        f"article: {record['id']}\nnotes:\n  - quote: {json.dumps(quote, ensure_ascii=False)}\n"
+        f"    kind: context\n    text: {text}\n    author: test\n",
+        encoding="utf-8",
+    )
+
+
+def test_rebuilds_in_one_session_equal_fresh_builds_after_each_edit(tmp_path: Path):
+    """What `mkdocs serve` does: every build in one process, the session keeping the last build's work."""
+    seeds, docs, cache, notes, fresh = (tmp_path / n for n in ("seeds", "docs", "cache", "notes", "fresh"))
+    notes.mkdir()
+    generate_corpus(seeds, 60, seed=5)
+    session = Session()
+    first = build(seeds, docs, cache_dir=cache, jobs=1, annotations_dir=notes, session=session)
+    records = [json.loads(line) for line in (docs / "data" / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    with_text = [r for r in records if r["paragraphs"] and not r["title_derived"]]
+    files = sorted(seeds.glob("*.txt"))
+
+    def same_as_fresh(step: str) -> BuildResult:
+        result = build(seeds, docs, cache_dir=cache, jobs=1, annotations_dir=notes, session=session)
+        shutil.rmtree(fresh, ignore_errors=True)
+        build(seeds, fresh, cache_dir=None, jobs=1, annotations_dir=notes)
+        incremental, cold = _tree(docs), _tree(fresh)
+        assert sorted(incremental) == sorted(cold), step
+        assert [p for p in cold if incremental[p] != cold[p]] == [], step
+        return result
+
+    unchanged = same_as_fresh("nothing changed")
+    assert unchanged.written is not None and unchanged.written.written == ()
+    assert unchanged.entities is first.entities  # nothing was linked again
+
+    files[3].write_text(files[3].read_text(encoding="utf-8").replace("أعلن", "أكد", 2), encoding="utf-8")
+    edited = same_as_fresh("a body edited")
+    assert edited.cached == edited.files - 1
+
+    _note(notes, with_text[4], "سياق للقارئ.")
+    noted = same_as_fresh("a note added")
+    assert noted.entities is edited.entities  # only a note changed: the links were reused
+    assert any(a.id == with_text[4]["id"] and a.notes for a in noted.articles)
+    made = {group: calls for group, (_, _, calls) in session.replays.items()}
+    _note(notes, with_text[4], "سياق آخر للقارئ.")
+    same_as_fresh("the note edited")
+    assert {group: calls for group, (_, _, calls) in session.replays.items()} == made  # replayed, not made again
+
+    (notes / f"{with_text[7]['id']}.yml").write_text(
+        f"article: {with_text[7]['id']}\ncorrections:\n  date: 1999-01-02\n  title: عنوان صححه المحرر\n",
+        encoding="utf-8",
+    )
+    corrected = same_as_fresh("a date and a title corrected")
+    oldest = [a.id for a in corrected.articles if a.date][-1]
+    assert oldest == with_text[7]["id"]  # it moved in the archive order
+
+    (notes / f"{with_text[4]['id']}.yml").unlink()
+    same_as_fresh("a note removed")
+
+    retitle = with_text[10]  # a word added at the end: the title still sorts where it did
+    title = json.dumps(retitle["title"] + " مصحح", ensure_ascii=False)
+    (notes / f"{retitle['id']}.yml").write_text(
+        f"article: {retitle['id']}\ncorrections:\n  title: {title}\n", encoding="utf-8"
+    )
+    retitled = same_as_fresh("a title corrected")
+    assert [a.id for a in retitled.articles] == [a.id for a in corrected.articles]
+
+    files[8].unlink()
+    shutil.copy(files[9], seeds / "zz_copy_renamed.txt")  # duplicates of every article in it, one new file
+    (seeds / "more").mkdir()
+    same_as_fresh("a seed removed, another copied")
+    generate_corpus(tmp_path / "other", 3, seed=99)  # new articles, in a folder whose parent stays as it was
+    shutil.copy(sorted((tmp_path / "other").glob("*.txt"))[0], seeds / "more" / "new.txt")
+    added = same_as_fresh("a seed added in a subfolder")
+    assert any(a.source.endswith("more/new.txt") for a in added.articles)
+
+    page = docs / "articles" / f"{with_text[2]['id']}.md"
+    page.write_text("edited by hand", encoding="utf-8")
+    restored = same_as_fresh("a generated page edited by hand")
+    assert restored.written is not None and f"articles/{with_text[2]['id']}.md" in restored.written.written

@@ -52,7 +52,9 @@ def wait_for(url: str, needle: str, seconds: float = 60) -> bool:
 
 
 @pytest.mark.slow
-def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path):
+@pytest.mark.parametrize("flags", [(), ("--dirty",)], ids=["serve", "make-serve-dirty"])
+def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path, flags: tuple[str, ...]):
+    """Also as `make serve` runs it (`--dirty`), which MkDocs warns about: the site's strict mode must not abort."""
     project = tmp_path / "project"
     for name in COPY:
         source = ROOT / name
@@ -66,11 +68,11 @@ def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path):
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     server = subprocess.Popen(
-        [mkdocs, "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+        [mkdocs, "serve", *flags, "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
         cwd=project,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(tmp_path / "serve.log").open("wb"),
     )
     try:
         base = f"http://127.0.0.1:{port}/"
@@ -81,6 +83,13 @@ def test_serve_rebuilds_when_a_seed_changes(tmp_path: Path):
         marker = "فقرة أضافها محرر أثناء المعاينة للتحقق من إعادة البناء."
         seed.write_text(seed.read_text(encoding="utf-8") + "\n" + marker + "\n", encoding="utf-8")
         assert wait_for(base + intel.url, marker), "the preview did not pick up the edited seed"
+        # The builder's own writes into docs/ are not a change to build again for: one build per edit.
+        time.sleep(3)
+        log = (tmp_path / "serve.log").read_text(encoding="utf-8", errors="replace")
+        assert log.count("Building documentation") == 2, log[-2000:]
+        about = project / "docs" / "about.md"  # hand-written pages are still watched
+        about.write_text(about.read_text(encoding="utf-8") + "\nسطر أضافه محرر.\n", encoding="utf-8")
+        assert wait_for(base + "about/", "سطر أضافه محرر."), "the preview did not pick up the edited page"
     finally:
         server.terminate()
         server.wait(timeout=20)
