@@ -162,3 +162,28 @@ def test_another_pagefinds_scripts_are_refused(tmp_path: Path) -> None:
     (tmp_path / FULL_BUNDLE / "pagefind.js").write_text("while(!ready){await asyncSleep(50);}", encoding="utf-8")
     with pytest.raises(RuntimeError, match="polling"):
         quicken_start_up(tmp_path)
+
+
+def test_serve_indexes_behind_the_build_and_coalesces_saves(monkeypatch) -> None:
+    """`mkdocs serve` must not wait for Pagefind; saves made while it runs give one more run, on the last site."""
+    import threading
+
+    from builder import search_hook
+
+    started, release, runs = threading.Event(), threading.Event(), []
+
+    def slow_index(site: str) -> None:
+        runs.append(site)
+        started.set()
+        release.wait(5)
+
+    monkeypatch.setattr(search_hook, "index_site", slow_index)
+    first = search_hook.index_behind("site-1")
+    assert started.wait(5)  # running in its own thread: index_behind has already returned
+    assert search_hook.index_behind("site-2") is first
+    assert search_hook.index_behind("site-3") is first
+    release.set()
+    first.join(5)
+    assert not first.is_alive()
+    assert runs == ["site-1", "site-3"]  # the two saves made meanwhile coalesced into one run of the last build
+    assert search_hook._behind["thread"] is None
