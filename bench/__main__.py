@@ -7,14 +7,16 @@ each in a fresh child process timed by GNU time (wall, CPU, peak RSS):
 
 - the builder, cold (no cache), single process (`--jobs 1`) and on every core;
 - the whole `make site` on that corpus: builder (cold), `mkdocs build` with
-  the real configuration (without `--strict`), Pagefind;
+  the real configuration (without `--strict`), Pagefind's three bundles;
 - a rebuild with warm caches and nothing changed (what the MkDocs hook of
   `make serve` costs on every save);
 - rebuilds after changing one seed and one annotation, with how many seeds
   were re-extracted and how many pages rewritten (read from the builder's
   summary line), each in a fresh process;
 - the same rebuilds inside one long-lived process with a build `Session`
-  (`bench.serve_rebuild`), which is what `mkdocs serve`'s hook waits for;
+  (`bench.serve_rebuild`), which is what `mkdocs serve`'s hook waits for,
+  and, up to 5,000 articles, a live `mkdocs serve --dirty` timed from an edit
+  until its page is served (`bench.serve_live`);
 - references: `mkdocs build` of the same article pages with a plain Material
   configuration (no hooks, no builder), and Hugo building the same Markdown.
 
@@ -43,6 +45,7 @@ OUT = ROOT / "bench" / "out" / "scale"
 RESULTS = ROOT / "bench" / "results.json"
 BIN = Path(sys.executable).parent
 DEFAULT_SIZES = (1000, 5000, 20000)
+SERVE_LIVE_MAX = 5000  # a live `mkdocs serve` first builds the whole site: minutes more at 20,000
 SUMMARY = re.compile(
     r"(?P<files>\d+) seed files \((?P<cached>\d+) from cache\), (?P<articles>\d+) articles.*?"
     r"(?P<written>\d+) pages written, (?P<unchanged>\d+) unchanged"
@@ -224,7 +227,7 @@ def bench_size(n: int) -> dict[str, object]:
     steps = {"builder": builder(seeds, docs, annotations, cache=False)}
     steps["mkdocs"] = timed([str(BIN / "mkdocs"), "build", "--quiet", "-f", str(config)])
     print(f"  mkdocs build: {steps['mkdocs'].wall:.1f} s", flush=True)
-    steps["pagefind"] = timed([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"])
+    steps["pagefind"] = timed([sys.executable, "-m", "builder.search_hook", str(site)])  # `make site`'s three bundles
     total = sum(s.wall for s in steps.values())
     result["make_site"] = {k: asdict(v) for k, v in steps.items()} | {"total_wall": round(total, 2)}
     result["builder_share_of_make_site"] = round(steps["builder"].wall / total, 3)
@@ -262,6 +265,13 @@ def bench_size(n: int) -> dict[str, object]:
         result["serve_rebuilds"] = json.loads(serve.summary) | {"peak_mb": serve.peak_mb}
     except ValueError:
         result["serve_rebuilds"] = f"not measured: {serve.summary}"
+    # `make serve` end to end: an edit until its page is served by a live `mkdocs serve --dirty`.
+    if n <= SERVE_LIVE_MAX:
+        live = timed([sys.executable, "-m", "bench.serve_live", str(ROOT), str(seeds), str(work / "live"), "8790"])
+        try:
+            result["serve_live"] = json.loads(live.summary)
+        except ValueError:
+            result["serve_live"] = f"not measured: {live.summary}"
     return result
 
 
@@ -307,6 +317,8 @@ def table(results: list[dict[str, object]]) -> str:
         ("  CPU s", lambda r: g(r, "serve_rebuilds", "one_seed", "cpu")),
         ("serve: rebuild after 1 annotation s", lambda r: g(r, "serve_rebuilds", "one_annotation", "wall")),
         ("  CPU s", lambda r: g(r, "serve_rebuilds", "one_annotation", "cpu")),
+        ("serve live: 1 seed edit until its page is served s", lambda r: g(r, "serve_live", "one_seed", "served_s")),
+        ("serve live: 1 annotation until served s", lambda r: g(r, "serve_live", "one_annotation", "served_s")),
     ]
     width = 41
     lines = ["".ljust(width) + "".join(f"N={r['articles']:,}".rjust(14) for r in results)]
