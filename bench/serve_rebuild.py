@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from bench.__main__ import annotate_one, change_one_seed, counts_of
-from builder.build import Session, build
+from builder.build import build
+from builder.session import Session
 
 
 def timed_build(seeds: Path, docs: Path, annotations: Path, session: Session) -> dict[str, object]:

@@ -18,7 +18,6 @@ import contextlib
 import gc
 import hashlib
 import json
-import operator
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,7 +25,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
 from functools import cache, partial
 from pathlib import Path
-from typing import TypeVar
 
 import jinja2
 import markupsafe
@@ -43,6 +41,7 @@ from .problems import Problem, sorted_problems, warning
 from .publish import add_reader_pages, reader_context
 from .registry import ENTITIES_DIR, Registry, load_registry
 from .related import link_related
+from .session import Session, folder_state, same_objects, signature
 from .sources import iter_sources, read_seed
 from .write import MANIFEST, Digested, Output, WriteResult, atomic_write, key_digest
 
@@ -83,113 +82,7 @@ class BuildResult:
         return line
 
 
-class Session:
-    """What one long-lived process keeps between builds, so that a rebuild redoes only what changed.
-
-    `mkdocs serve` builds on every save; without this, each build would read
-    every seed's results back from the disk cache and rerun every
-    whole-archive stage. Everything kept is a value of the last build (older
-    ones are dropped), keyed by what it was computed from:
-
-    - seed results and the entity analyses of each seed, by the content
-      hashes the disk cache uses (a seed's hash is recomputed only when the
-      file's size, times or inode moved, as git does for its index);
-    - each stage's inputs (compared by identity: same objects, same result)
-      and output; entity links are also reused when only editors' notes
-      changed (`_link_stage`), and equal linked articles stay the same objects;
-    - the calls each whole-archive page group (reader pages, entity pages)
-      made into the output, made again when its inputs did not change
-      (`_replayed`);
-    - the page key digest of each article object, and the state of docs/ the
-      last build left, so a build with nothing changed renders nothing.
-
-    Every rebuild's output is byte for byte a fresh build's (tested in
-    tests/e2e/test_render_cache.py). The process's heap is frozen between
-    builds (see `_no_cycle_collection`).
-    """
-
-    def __init__(self) -> None:
-        self.seed_keys: dict[str, tuple[tuple, str]] = {}  # seed path -> (file signature, content key)
-        self.blobs: dict[str, object] = {}  # disk-cache key -> value, as used by the last build
-        self.used: dict[str, object] = {}  # the same, for the build under way
-        self.stages: dict[str, tuple[tuple, object]] = {}  # stage -> (inputs, output) of its last run
-        self.digests: dict[int, tuple[Article, bytes]] = {}  # id(article) -> (article, key_digest(article))
-        self.docs: tuple | None = None  # (articles, entity index, docs folder, salt, file signatures) last written
-        self.replays: dict[str, tuple[tuple, tuple, tuple]] = {}  # page group -> (inputs, articles, output calls)
-        self.sources: tuple | None = None  # (seeds folder, signatures of the folders under it, its seeds)
-
-    def stage(self, name: str, inputs: tuple, compute: Callable[[], _T]) -> _T:
-        """`compute()`, or its last output when `inputs` are the very objects it was computed from."""
-        last = self.stages.get(name)
-        if last is not None and _same_objects(last[0], inputs):
-            return last[1]  # type: ignore[return-value]
-        output = compute()
-        self.stages[name] = (inputs, output)
-        return output
-
-    def digest(self, article: Article) -> bytes:
-        """`key_digest(article)`, computed once per article object (the object is kept, so its id stays its own)."""
-        kept = self.digests.get(id(article))
-        if kept is not None and kept[0] is article:
-            return kept[1]
-        digest = key_digest(article)
-        self.digests[id(article)] = (article, digest)
-        return digest
-
-
-@cache
-def serve_session() -> Session:
-    """The session of this process (`mkdocs serve`'s hook builds with it on every change)."""
-    return Session()
-
-
-_T = TypeVar("_T")
 _memory: Session | None = None  # the session of the build under way: `_cache_get` looks there first
-
-
-def _same_objects(old: tuple, new: tuple) -> bool:
-    """Same length and the same objects, one level into tuples (the articles of a stage)."""
-    if len(old) != len(new):
-        return False
-    for a, b in zip(old, new, strict=True):
-        if a is b:
-            continue
-        if type(a) is not type(b):
-            return False
-        if type(a) in _PLAIN:  # values, not objects: a folder's state, a count
-            if a != b:
-                return False
-        elif type(a) is not tuple or len(a) != len(b) or not all(map(operator.is_, a, b)):
-            return False
-    return True
-
-
-_PLAIN = (int, str, bytes)
-
-
-def _signature(path: Path | str) -> tuple:
-    """What changes when a file is rewritten (git's index uses the same): size, times, inode."""
-    st = os.stat(path)
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def folder_state(folder: Path | None) -> str:
-    """The names and signatures of a folder's entries: a stage reading the folder reruns when they change."""
-    if folder is None:
-        return ""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return "missing"
-    state = []
-    for entry in entries:
-        try:
-            st = entry.stat()
-        except OSError:
-            state.append(entry.name)
-            continue
-        state.append(f"{entry.name}\0{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}")
-    return "\n".join(state)
 
 
 def process_seed(path: Path, name: str) -> SeedResult:
@@ -275,12 +168,12 @@ def _sources(seeds_dir: Path, session: Session | None) -> list[tuple[Path, str]]
     last = session.sources
     if last is not None and last[0] == seeds_dir:
         try:
-            if all(_signature(folder) == signature for folder, signature in last[1]):
+            if all(signature(folder) == kept for folder, kept in last[1]):
                 return last[2]
         except OSError:
             pass
     try:  # the folders' signatures before the listing: a change made meanwhile shows next time
-        folders = [(top, _signature(top)) for top, _, _ in os.walk(seeds_dir, followlinks=True)]
+        folders = [(top, signature(top)) for top, _, _ in os.walk(seeds_dir, followlinks=True)]
     except OSError:
         folders = []
     pairs = list(iter_sources(seeds_dir))
@@ -291,15 +184,15 @@ def _sources(seeds_dir: Path, session: Session | None) -> list[tuple[Path, str]]
 def _session_key(session: Session, path: Path, name: str, version: str) -> str | None:
     """`_cache_key`, hashing the file again only when its signature moved since the last build."""
     try:
-        signature = (*_signature(path), name, version)
+        stamp = (*signature(path), name, version)
     except OSError:
         return None
     known = session.seed_keys.get(str(path))
-    if known is not None and known[0] == signature:
+    if known is not None and known[0] == stamp:
         return known[1]
     key = _cache_key(path, name, version)
     if key is not None:
-        session.seed_keys[str(path)] = (signature, key)
+        session.seed_keys[str(path)] = (stamp, key)
     return key
 
 
@@ -457,7 +350,7 @@ def _link_stage(
     """
     inputs = (articles, registry, matcher)
     last = memo.stages.get("link")
-    if last is not None and _same_objects(last[0], inputs):
+    if last is not None and same_objects(last[0], inputs):
         return last[1]  # type: ignore[return-value]
     if last is not None and last[0][1] is registry and last[0][2] is matcher:
         reused = _relink_notes(articles, last[0][0], last[1][0])  # type: ignore[index]
@@ -559,7 +452,7 @@ def _replayed(
         make(output)
         return
     last = session.replays.get(name)
-    if last is not None and _same_objects(last[0], inputs) and _same_but(articles, last[1], unread):
+    if last is not None and same_objects(last[0], inputs) and _same_but(articles, last[1], unread):
         for method, args, kwargs in last[2]:
             getattr(output, method)(*args, **kwargs)
         session.replays[name] = (inputs, articles, last[2])
@@ -671,7 +564,7 @@ def _docs_state(docs_dir: Path) -> dict[str, tuple] | None:
     try:
         paths = json.loads((docs_dir / MANIFEST).read_text(encoding="utf-8"))
         root = str(docs_dir)
-        return {p: _signature(f"{root}/{p}") for p in (*paths, MANIFEST)}
+        return {p: signature(f"{root}/{p}") for p in (*paths, MANIFEST)}
     except (OSError, ValueError):
         return None
 
@@ -687,7 +580,7 @@ def _unchanged_docs(last: tuple, result: BuildResult, docs_dir: Path, salt: byte
     articles, entities, folder, salt_then, state = last
     if state is None or salt != salt_then or entities is not result.entities or folder != docs_dir.resolve():
         return None
-    if not _same_objects((articles,), (result.articles,)) or _docs_state(docs_dir) != state:
+    if not same_objects((articles,), (result.articles,)) or _docs_state(docs_dir) != state:
         return None
     return WriteResult((), len(state) - 1, ())
 

@@ -53,7 +53,8 @@ def on_pre_build(config, **_: object) -> None:
         return
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from builder.build import build, serve_session
+    from builder.build import build
+    from builder.session import serve_session
 
     started, cpu = time.perf_counter(), time.process_time()
     result = build(ROOT / "seeds", Path(config["docs_dir"]), session=serve_session())

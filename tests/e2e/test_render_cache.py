@@ -13,7 +13,8 @@ import shutil
 from pathlib import Path
 
 from bench.generate import generate_corpus
-from builder.build import BuildResult, Session, build
+from builder.build import BuildResult, build
+from builder.session import Session
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
