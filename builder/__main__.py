@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--docs", type=Path, default=ROOT / "docs", help="MkDocs docs folder to write into")
         cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
         cmd.add_argument("--no-cache", action="store_true", help="re-extract every seed")
-        cmd.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
+        cmd.add_argument("--jobs", type=int, default=None, help="processes for extraction and analysis (default 1)")
         cmd.add_argument("--quiet", action="store_true", help="print only errors and the summary")
         cmd.add_argument("--annotations", type=Path, default=ANNOTATIONS_DIR, help="folder of annotation files")
     report_cmd = sub.add_parser("report", help="editors' report: discovered names as registry YAML, likely variants")

@@ -148,7 +148,7 @@ def read_seeds(
             cached += 1
         else:
             todo.append((path, name, key))
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    jobs = jobs or 1  # one process unless asked: on 2 cores the pool now costs more than it saves (README, Speed)
     if len(todo) >= POOL_THRESHOLD and jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             fresh = list(pool.map(_process_pair, [(p, n) for p, n, _ in todo], chunksize=32))

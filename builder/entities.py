@@ -38,7 +38,6 @@ article, made only for what was found.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -951,7 +950,7 @@ def analyse_archive(
         else:
             todo.append((indices, key))
     batches = [[articles[i] for i in indices] for indices, _ in todo]
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    jobs = jobs or 1  # as `build.read_seeds`: one process unless asked
     if len(todo) >= ANALYSIS_POOL_THRESHOLD and jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(matcher,)) as pool:
             fresh = list(pool.map(_analyse_group, batches, chunksize=16))

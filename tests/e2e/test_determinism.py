@@ -56,3 +56,21 @@ def test_site_is_byte_identical_apart_from_mkdocs_stamps(two_builds):
     assert first.keys() == second.keys()
     differ = sorted(k for k in first if first[k] != second[k] and Path(k).name not in STAMPED)
     assert differ == []
+
+
+def test_process_pool_gives_the_single_process_output(tmp_path) -> None:
+    """`--jobs 2` (opt-in since it no longer pays on 2 cores) must write exactly what one process writes."""
+    from builder.build import POOL_THRESHOLD, build
+    from builder.entities import ANALYSIS_POOL_THRESHOLD
+
+    seeds = tmp_path / "seeds"
+    files = generate_corpus(seeds, 400, seed=5)
+    assert files >= max(POOL_THRESHOLD, ANALYSIS_POOL_THRESHOLD)  # so both pools really run
+    docs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"docs{jobs}"
+        shutil.copytree(ROOT / "docs", out, ignore=shutil.ignore_patterns("articles", "entities", "browse", "data"))
+        result = build(seeds, out, cache_dir=None, jobs=jobs, annotations_dir=tmp_path / "none")
+        assert not [p for p in result.problems if p.severity == "error"]
+        docs[jobs] = _tree(out)
+    assert len(docs[1]) > 400 and docs[1] == docs[2]
