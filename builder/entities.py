@@ -941,12 +941,13 @@ def analyse_archive(
     version = _code_version() if cache_dir else ""
     out: list[ArticleAnalysis | None] = [None] * len(articles)
     todo: list[tuple[list[int], str | None]] = []
+    strings: dict[str, str] = {}  # one object per distinct word or id across all cached seeds
     for indices in groups.values():
         key = _analysis_key(version, matcher, [articles[i] for i in indices]) if cache_dir else None
         hit = _cache_get(cache_dir, key, AnalysedSeed) if cache_dir and key else None
         if hit is not None and len(hit.analyses) == len(indices):
             for i, analysis in zip(indices, hit.analyses, strict=True):
-                out[i] = analysis
+                out[i] = _shared(analysis, strings)
         else:
             todo.append((indices, key))
     batches = [[articles[i] for i in indices] for indices, _ in todo]
@@ -962,6 +963,20 @@ def analyse_archive(
         if cache_dir and key:
             _cache_put(cache_dir, key, result)
     return [a for a in out if a is not None]
+
+
+def _shared(analysis: ArticleAnalysis, strings: dict[str, str]) -> ArticleAnalysis:
+    """The analysis with its words and entity ids as one object each, as a fresh analysis has them.
+
+    Each seed's cache entry is unpickled on its own, so its copy of a word
+    (every article's term list) or of an entity id is a new string; at 20,000
+    articles those copies weighed more than everything else a warm build holds.
+    A fresh analysis shares them through `term_of`'s and the matcher's objects.
+    """
+    share = strings.setdefault
+    words, counts = analysis.terms
+    hits = tuple([(p, start, end, share(eid, eid)) for p, start, end, eid in analysis.hits])
+    return analysis._replace(hits=hits, terms=(tuple(map(share, words, words)), counts))
 
 
 def _trie_add(trie: dict, keys: Sequence[str], value: str) -> None:

@@ -260,6 +260,26 @@ def test_analyses_are_cached_per_seed_and_redone_only_for_a_changed_seed(tmp_pat
     assert sorted(analysed) == ["a-1", "a-2", "a-3", "a-3"]
 
 
+def test_analyses_from_the_cache_share_one_string_per_word_and_entity_id(tmp_path):
+    from builder.entities import analyse_archive, build_matcher
+
+    # Each seed's cache entry is unpickled on its own: without sharing, every seed
+    # would hold its own copy of each word and id (hundreds of MB at 20,000 articles).
+    articles = [
+        make_article("a-1", ("زار رودي عطا الله باماكو ومسؤولين.",), source="one.txt"),
+        make_article("a-2", ("عاد رودي عطا الله من باماكو ومسؤولين.",), source="two.txt"),
+    ]
+    matcher = build_matcher(Registry(ENTITIES).entities)
+    cold = analyse_archive(articles, matcher, cache_dir=tmp_path, jobs=1)
+    warm = analyse_archive(articles, matcher, cache_dir=tmp_path, jobs=1)
+    assert warm == cold
+    first, second = ({w: w for w in a.terms[0]} for a in warm)
+    common = first.keys() & second.keys()
+    assert common and all(first[w] is second[w] for w in common)
+    ids = [{h[3]: h[3] for h in a.hits} for a in warm]
+    assert "bamako" in ids[0] and ids[0]["bamako"] is ids[1]["bamako"]
+
+
 # The memoised word machinery against the plain definitions, on texts nobody wrote by hand:
 # letters of the test registry's names, clitics, diacritics, punctuation, quotes, odd spacing.
 _PIECES = ["مالي", "باماكو", "القاعدة", "جنوب", "السودان", "عطا", "الله", "و", "ب", "لل", "ك", "ف", "ي", "ة"]
