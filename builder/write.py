@@ -24,11 +24,13 @@ change to either renders everything again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import itertools
 import json
 import marshal
+import operator
 import os
 import pickle
 import tempfile
@@ -268,11 +270,48 @@ def key_digest(key: object) -> bytes:
     except ValueError:  # not plain values
         buffer = io.BytesIO()
         buffer.write(b"p")
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler = _FieldPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.fast = True  # no memo: equal values, equal bytes (our records have no cycles)
         pickler.dump(key)
         data = buffer.getbuffer()
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+_FIELDS: dict[type, Callable[[object], tuple] | None] = {}  # dataclass -> its field values, in order
+
+
+class _FieldPickler(pickle.Pickler):
+    def reducer_override(self, obj: object) -> object:
+        return _by_fields(obj)
+
+
+def _by_fields(obj: object) -> object:
+    """A dataclass as its class and field values, never through its `__dict__`.
+
+    Pickling an object the default way asks for its `__dict__`, and Python
+    (3.11+) then makes a dict for an object that kept its attributes without
+    one, and keeps it: at 20,000 articles, digesting every article's key left
+    a dict on each article, block and mention, some 200 MB more than the
+    build that digests nothing. The values pickled are the same; only the
+    framing differs, so equal values still give equal bytes.
+    """
+    cls = type(obj)
+    values = _FIELDS.get(cls, _FIELDS)
+    if values is _FIELDS:
+        values = _FIELDS[cls] = _field_values(cls)
+    if values is None:
+        return NotImplemented
+    return cls, values(obj)
+
+
+def _field_values(cls: type) -> Callable[[object], tuple] | None:
+    if not dataclasses.is_dataclass(cls):
+        return None
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    if len(names) == 1:
+        name = names[0]
+        return lambda obj: (getattr(obj, name),)
+    return operator.attrgetter(*names) if names else lambda obj: ()
 
 
 def atomic_write(target: Path, data: bytes) -> None:
