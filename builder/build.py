@@ -43,7 +43,7 @@ from .registry import ENTITIES_DIR, Registry, load_registry
 from .related import link_related
 from .session import Session, folder_state, same_objects, signature
 from .sources import iter_sources, read_seed
-from .write import MANIFEST, Digested, Output, WriteResult, atomic_write, key_digest
+from .write import MANIFEST, Digested, Output, WriteResult, atomic_write, dumps, key_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "extract"
@@ -224,7 +224,7 @@ def _cache_put(cache_dir: Path | None, key: str, result: object) -> None:
     if cache_dir is None:
         return
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        atomic_write(cache_dir / key[:2] / key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(cache_dir / key[:2] / key, dumps(result))
 
 
 def dedupe(articles: Iterable[Article]) -> tuple[tuple[Article, ...], list[Problem]]:

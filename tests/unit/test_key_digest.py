@@ -66,3 +66,25 @@ def test_digesting_a_dataclass_leaves_no_dict_on_it():
     finally:
         tracemalloc.stop()
     assert kept < 10 * len(mentions), kept  # a dict each would be some 60 bytes or more
+
+
+def test_cache_pickles_load_as_equal_values_and_leave_no_dict_on_what_was_dumped():
+    import pickle
+    import tracemalloc
+
+    from builder.write import dumps
+
+    article = make_article(title="عنوان", paragraphs=("فقرة أولى.", "فقرة ثانية."))
+    assert pickle.loads(dumps(article)) == article
+    assert pickle.loads(dumps((article, [article]))) == (article, [article])
+    mentions = [Mention("باماكو", 0, i, i + 6) for i in range(2000)]
+    dumps(mentions[:1])  # what is made once (the pickler's tables) is not what is measured
+    blob = None
+    tracemalloc.start()
+    try:
+        blob = dumps(mentions)
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert pickle.loads(blob) == mentions
+    assert kept - len(blob) < 10 * len(mentions), kept  # a dict each would be some 60 bytes or more
