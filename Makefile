@@ -39,8 +39,9 @@ test: $(STAMP) $(AXE)
 	$(BIN)/ruff check builder tests bench fuzz
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) site
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.search_bench --site site --articles $${BENCH_SEARCH_ARTICLES:-20000}
 
 clean:
 	rm -rf site docs/articles docs/entities docs/data docs/browse .cache
