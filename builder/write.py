@@ -296,9 +296,7 @@ class _StatePickler(pickle.Pickler):
 
     def reducer_override(self, obj: object) -> object:
         cls = type(obj)
-        values = _FIELDS.get(cls, _FIELDS)
-        if values is _FIELDS:
-            values = _FIELDS[cls] = _field_values(cls)
+        values = _values_of(cls)
         if values is None:
             return NotImplemented
         return copyreg.__newobj__, (cls,), dict(zip(_NAMES[cls], values(obj), strict=True))
@@ -322,12 +320,18 @@ def _by_fields(obj: object) -> object:
     framing differs, so equal values still give equal bytes.
     """
     cls = type(obj)
-    values = _FIELDS.get(cls, _FIELDS)
-    if values is _FIELDS:
-        values = _FIELDS[cls] = _field_values(cls)
+    values = _values_of(cls)
     if values is None:
         return NotImplemented
     return cls, values(obj)
+
+
+def _values_of(cls: type) -> Callable[[object], tuple] | None:
+    """The field-values getter of a dataclass (None for anything else), made once per class."""
+    values = _FIELDS.get(cls, _FIELDS)
+    if values is _FIELDS:
+        values = _FIELDS[cls] = _field_values(cls)
+    return values  # type: ignore[return-value]
 
 
 def _field_values(cls: type) -> Callable[[object], tuple] | None:
