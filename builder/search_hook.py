@@ -233,7 +233,11 @@ def on_post_page(output: str, page, config, **_: object) -> str:
 def on_post_build(config, **_: object) -> None:
     if _state["command"] != "serve":
         return  # `make site` runs Pagefind itself, after `mkdocs build`
-    index_behind(config["site_dir"])
+    # MkDocs executes this file afresh, as a module of its own, on every serve rebuild: the thread
+    # and its lock live in the module imported once (as the build Session does, in builder.session).
+    from builder import search_hook
+
+    search_hook.index_behind(config["site_dir"])
 
 
 # `mkdocs serve` holds every page request until its build returns, and

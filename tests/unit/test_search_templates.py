@@ -187,3 +187,29 @@ def test_serve_indexes_behind_the_build_and_coalesces_saves(monkeypatch) -> None
     assert not first.is_alive()
     assert runs == ["site-1", "site-3"]  # the two saves made meanwhile coalesced into one run of the last build
     assert search_hook._behind["thread"] is None
+
+
+def test_serve_rebuilds_share_one_indexer_though_mkdocs_reloads_the_hook(monkeypatch) -> None:
+    """MkDocs executes the hook file afresh on each serve rebuild; the saves must still coalesce."""
+    import importlib.util
+    import threading
+
+    from builder import search_hook
+
+    release, runs = threading.Event(), []
+    monkeypatch.setattr(search_hook, "index_site", lambda site: (runs.append(site), release.wait(5)))
+
+    def hook_as_mkdocs_loads_it():
+        spec = importlib.util.spec_from_file_location("search_hook_reloaded", search_hook.__file__)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module._state["command"] = "serve"
+        return module
+
+    hook_as_mkdocs_loads_it().on_post_build({"site_dir": "site-1"})
+    hook_as_mkdocs_loads_it().on_post_build({"site_dir": "site-2"})
+    hook_as_mkdocs_loads_it().on_post_build({"site_dir": "site-3"})
+    thread = search_hook._behind["thread"]
+    release.set()
+    thread.join(5)
+    assert runs == ["site-1", "site-3"]
