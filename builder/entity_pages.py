@@ -209,11 +209,7 @@ class Listing:
 
     @staticmethod
     def _head(article: Article, page_url: str) -> str:
-        date = (
-            f'<time datetime="{render.escaped(article.date)}">{render.escaped(render.arabic_date(article.date))}</time>'
-            if article.date
-            else "تاريخ غير معروف"
-        )
+        date = render.dated(article.date)
         link = f'<a href="{render.escaped(render.rel(page_url, article.url))}">{render.escaped(article.title)}</a>'
         return f'<li>\n<span class="list-meta">{date}</span>\n{link}\n'
 

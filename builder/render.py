@@ -420,12 +420,12 @@ def pager_html(page_url: str, pager: Pager) -> Markup:
 def _listed(article: Article) -> str:
     """One list item after its link's href: the same on every list that shows the article."""
     note = '<span class="badge annotated">مشروح</span> ' if article.annotated else ""
-    meta = f"{_dated(article.date)}{_from(article.outlet)}"
+    meta = f"{dated(article.date)}{_from(article.outlet)}"
     return f'{escaped(article.title)}</a> {note}<span class="list-meta">{meta}</span>'
 
 
 @lru_cache(maxsize=1 << 14)
-def _dated(iso: str | None) -> str:
+def dated(iso: str | None) -> str:
     """A list item's date: the <time> element, or that the date is unknown."""
     return f'<time datetime="{escaped(iso)}">{escaped(arabic_date(iso))}</time>' if iso else "تاريخ غير معروف"
 
@@ -476,7 +476,7 @@ def _entity_item(up: str, entity_type: str, entity_id: str, name: str) -> str:
 @lru_cache(maxsize=1 << 14)
 def _related_date(iso: str | None) -> str:
     """A related article's date after its title, when it has one."""
-    return f' <span class="list-meta">{_dated(iso)}</span>' if iso else ""
+    return f' <span class="list-meta">{dated(iso)}</span>' if iso else ""
 
 
 def _teaser_html(page_url: str, teaser: Teaser, by_id: dict[str, Article]) -> str:
